@@ -1,0 +1,92 @@
+"""The composition root: build_application() is the only place the application is assembled."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import BotData, CustomContext, Services, UserData
+from bot.handlers import COMMANDS_DA, COMMANDS_EN, register
+from bot.processor import PerUserUpdateProcessor
+from bot.services.directory import Directory
+from bot.storage.db import create_db_engine, upgrade
+from bot.storage.persistence import SqlPersistence
+from bot.storage.uow import UnitOfWorkFactory
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+OFFLINE_TOKEN = "0:offline-demo"  # the fake transport accepts any token; this one is never sent
+
+BotApplication = Application[Any, CustomContext, UserData, dict[Any, Any], BotData, Any]
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    rate_limiter: AIORateLimiter | None = None,
+    migrate: bool = True,
+) -> BotApplication:
+    """Assemble the bot: database, services, persistence, processor and handlers."""
+    engine = create_db_engine(settings.sqlalchemy_url, synchronous=settings.sqlite_synchronous)
+    if migrate:
+        upgrade(engine)
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
+    if token is None and request is None:
+        raise ValueError("a token or an offline request is needed")
+    builder = (
+        ApplicationBuilder()
+        .token(token or OFFLINE_TOKEN)
+        .base_url(settings.telegram_api_base_url)
+        .context_types(ContextTypes(context=CustomContext, user_data=UserData, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .persistence(SqlPersistence(engine))
+        .concurrent_updates(PerUserUpdateProcessor())
+        .rate_limiter(
+            rate_limiter
+            or AIORateLimiter(
+                overall_max_rate=settings.telegram_overall_max_rate,
+                max_retries=settings.telegram_max_retries,
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: BotApplication = builder.build()
+    app.bot_data.services = Services(
+        settings=settings,
+        uow=UnitOfWorkFactory(engine),
+        clock=clock or SystemClock(),
+        directory=Directory(),
+        texts=Texts(settings.bot_locale),
+    )
+    register(app)
+    return app
+
+
+async def _post_init(app: BotApplication) -> None:
+    """Tell Telegram the command list (Danish by default, English for English clients)."""
+    await app.bot.set_my_commands(
+        [BotCommand(c, d) for c, d in COMMANDS_DA], scope=BotCommandScopeDefault()
+    )
+    await app.bot.set_my_commands(
+        [BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en"
+    )
+
+
+async def _post_shutdown(app: BotApplication) -> None:
+    """Close the database connections."""
+    services = app.bot_data.services
+    if services is not None:
+        services.uow.engine.dispose()

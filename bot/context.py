@@ -1,0 +1,120 @@
+"""What handlers receive: typed services, the acting person, and per-user flow data."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.domain.access import Actor
+from bot.services.directory import Directory
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from bot.texts import Texts
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class UserData:
+    """Per-person flow data kept by the persistence (typed, JSON-serialisable)."""
+
+    editing_note_id: int | None = None
+    resident_form: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> UserData:
+        """Rebuild from what to_json returned, ignoring unknown keys."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a handler may use, assembled once in build_application."""
+
+    settings: Settings
+    uow: UnitOfWorkFactory
+    clock: Clock
+    directory: Directory
+    texts: Texts
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The display time zone."""
+        return self.settings.tz
+
+
+class BotData:
+    """Application-wide data; holds the services (never persisted)."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+        self.group_chats_told: set[int] = set()
+
+
+class CustomContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
+    """The callback context with typed access to services and the acting person."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.actor: Actor | None = None
+
+    @property
+    def services(self) -> Services:
+        """The application's services."""
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are not configured")
+        return services
+
+    @property
+    def tx(self) -> Texts:
+        """The text catalogue in the bot's locale."""
+        return self.services.texts
+
+    @property
+    def me(self) -> Actor:
+        """The acting person; the auth guard guarantees one for every handler it lets through."""
+        if self.actor is None:
+            raise RuntimeError("no actor on this update")
+        return self.actor
+
+    @property
+    def today(self) -> date:
+        """Today in the bot's time zone."""
+        return self.services.clock.now().astimezone(self.services.tz).date()
+
+    @property
+    def undo_window(self) -> timedelta:
+        """How long Fortryd works after saving."""
+        return timedelta(minutes=self.services.settings.undo_minutes)
+
+    @property
+    def edit_window(self) -> timedelta:
+        """How long a note can be edited or deleted by its author."""
+        return timedelta(hours=self.services.settings.edit_window_hours)
+
+    async def run(
+        self, fn: Callable[Concatenate[UnitOfWork, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run a use case with a fresh unit of work in a worker thread."""
+        # The database calls are blocking; a worker thread keeps the event loop free for
+        # everybody else's updates while this one waits on the disk or the network.
+        return await asyncio.to_thread(fn, self.services.uow(), *args, **kwargs)

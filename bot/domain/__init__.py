@@ -1,0 +1,1 @@
+"""Pure domain rules: no telegram, no sqlmodel/sqlalchemy imports."""

@@ -1,0 +1,53 @@
+"""Dates as Danish staff type them: 12.3.2015, 12-03-2015, 2015-03-12, 12. marts 2015, i dag."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot.domain.errors import InvalidInput
+
+MONTHS = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4,
+    "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
+_WORDS = re.compile(r"^(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{4})$")
+
+
+def parse_danish_date(text: str, today: date) -> date:
+    """Parse a typed date, or raise InvalidInput with the key 'error.date_format'."""
+    raw = text.strip().lower()
+    if raw in {"i dag", "idag", "today"}:
+        return today
+    if raw in {"i går", "igår", "i gaar", "yesterday"}:
+        return today - timedelta(days=1)
+    if raw in {"i morgen", "imorgen", "tomorrow"}:
+        return today + timedelta(days=1)
+    year = month = day = 0
+    if m := _ISO.match(raw):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DMY.match(raw):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+        if len(m[3]) == 2:
+            # Two-digit years: the nearest century that does not put the date >10 years ahead.
+            year += 2000 if 2000 + year <= today.year + 10 else 1900
+    elif (m := _WORDS.match(raw)) and m[2] in MONTHS:
+        day, month, year = int(m[1]), MONTHS[m[2]], int(m[3])
+    else:
+        raise InvalidInput("error.date_format", value=text.strip())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidInput("error.date_invalid", value=text.strip()) from None
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Return the age in whole years on a day (born 29 February: birthday 1 March)."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years

@@ -1,0 +1,132 @@
+"""Callback data: one small frozen dataclass per button family, packed to at most 64 bytes.
+
+Callback data comes from the client and is never trusted: parse() rejects anything that is
+not exactly the packed shape, and every handler re-checks who may do what on each press.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, ClassVar, Self, get_type_hints
+
+MAX_CALLBACK_BYTES = 64
+_WORD = re.compile(r"^[a-z]{1,8}$")
+_INT = re.compile(r"^-?\d{1,15}$")
+
+
+class BadCallbackData(ValueError):
+    """Callback data that is not what this bot packs: forged, or from an older version."""
+
+
+class CallbackData:
+    """Base of the button dataclasses: `prefix:field:field…` with int and short word fields."""
+
+    PREFIX: ClassVar[str]
+
+    def pack(self) -> str:
+        """Encode for an inline button."""
+        values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        data = ":".join([self.PREFIX, *values])
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+        return data
+
+    @classmethod
+    def pattern(cls) -> re.Pattern[str]:
+        """A pattern that routes this family's presses to its handler."""
+        return re.compile(rf"^{re.escape(cls.PREFIX)}:")
+
+    @classmethod
+    def parse(cls, data: str | None) -> Self:
+        """Decode callback data, raising ValueError for anything malformed."""
+        if data is None or len(data.encode()) > MAX_CALLBACK_BYTES:
+            raise BadCallbackData(data)
+        prefix, *parts = data.split(":")
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        if prefix != cls.PREFIX or len(parts) != len(fields):
+            raise BadCallbackData(data)
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f, raw in zip(fields, parts, strict=True):
+            if hints[f.name] is int:
+                if not _INT.match(raw):
+                    raise BadCallbackData(data)
+                values[f.name] = int(raw)
+            else:
+                if not _WORD.match(raw):
+                    raise BadCallbackData(data)
+                values[f.name] = raw
+        return cls(**values)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NoteCardPress(CallbackData):
+    """A button on a note card: save, cancel, pickers, picks and undo."""
+
+    PREFIX: ClassVar[str] = "n"
+    SAVE: ClassVar[str] = "s"
+    CANCEL: ClassVar[str] = "x"
+    RESIDENTS: ClassVar[str] = "r"
+    TYPES: ClassVar[str] = "t"
+    PICK_RESIDENT: ClassVar[str] = "pr"
+    PICK_TYPE: ClassVar[str] = "pt"
+    BACK: ClassVar[str] = "b"
+    UNDO: ClassVar[str] = "u"
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"s", "x", "r", "t", "pr", "pt", "b", "u"})
+
+    draft_id: int
+    action: str
+    arg: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MyNotePress(CallbackData):
+    """A button in /mine: edit, delete, confirm or keep."""
+
+    PREFIX: ClassVar[str] = "m"
+    EDIT: ClassVar[str] = "e"
+    DELETE: ClassVar[str] = "d"
+    CONFIRM_DELETE: ClassVar[str] = "y"
+    KEEP: ClassVar[str] = "k"
+
+    action: str
+    note_id: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ResidentNotesPress(CallbackData):
+    """A resident chosen for /noter."""
+
+    PREFIX: ClassVar[str] = "o"
+
+    resident_id: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InvitePress(CallbackData):
+    """A step of /inviter: the role, then the department."""
+
+    PREFIX: ClassVar[str] = "i"
+
+    role: str
+    department_id: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ResidentPress(CallbackData):
+    """A button in /beboere: open, add, edit a field, move out, pick a department, confirm."""
+
+    PREFIX: ClassVar[str] = "b"
+    OPEN: ClassVar[str] = "o"
+    ADD: ClassVar[str] = "a"
+    EDIT: ClassVar[str] = "e"
+    MOVE_OUT: ClassVar[str] = "m"
+    MOVE_OUT_TODAY: ClassVar[str] = "mt"
+    DEPARTMENT: ClassVar[str] = "d"
+    CONFIRM: ClassVar[str] = "c"
+    CANCEL: ClassVar[str] = "x"
+    LIST: ClassVar[str] = "l"
+
+    action: str
+    resident_id: int = 0
+    arg: int = 0

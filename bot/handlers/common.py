@@ -1,0 +1,64 @@
+"""Shared handler plumbing: rendering expected failures, safe edits, and callback parsing."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from bot.context import CustomContext
+from bot.domain.errors import DomainError
+from bot.handlers.callbacks import BadCallbackData
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+Handler = Callable[[Update, CustomContext], Awaitable[R]]
+
+
+def handles_domain_errors(fn: Handler[R]) -> Handler[R | None]:
+    """Turn expected failures into a short Danish answer; bugs still reach the error handler."""
+
+    @functools.wraps(fn)
+    async def wrapper(update: Update, context: CustomContext) -> R | None:
+        try:
+            return await fn(update, context)
+        except DomainError as exc:
+            await tell(update, context, context.tx.plain(exc.text_key, **exc.params))
+            return None
+        except BadCallbackData:
+            await tell(update, context, context.tx.plain("error.bad_button"))
+            return None
+
+    return wrapper
+
+
+async def tell(update: Update, context: CustomContext, text: str) -> None:
+    """Answer a button press with an alert, or a message with a reply."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(context.tx("common.plain", text=text))
+
+
+async def safe_edit(
+    message: Message | Any, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit a bot message in place; an unchanged card (a repeated press) is not an error."""
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+def callback_message(update: Update) -> Message:
+    """Return the message a pressed button sits on."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        raise BadCallbackData("button without an accessible message")
+    return query.message

@@ -1,0 +1,326 @@
+"""Diary notes in the chat: quick notes, the note card, /note step by step, /mine, /noter."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.context import CustomContext
+from bot.handlers.callbacks import MyNotePress, NoteCardPress, ResidentNotesPress
+from bot.handlers.common import callback_message, handles_domain_errors, safe_edit
+from bot.handlers.flow import end_flow, flow_step
+from bot.handlers.note_views import note_card, note_list
+from bot.services import notes
+from bot.services.notes import Card
+
+log = logging.getLogger(__name__)
+
+WAITING_TEXT = "waiting_text"
+EDITING_TEXT = "editing_text"
+TEXT = filters.TEXT & ~filters.COMMAND
+
+
+async def _show_card(update: Update, context: CustomContext, card: Card) -> Message:
+    text, markup = note_card(context.tx, card, context.services.tz, context.services.clock.now())
+    message = update.effective_message
+    assert message is not None
+    return await message.reply_text(text, reply_markup=markup)
+
+
+@handles_domain_errors
+async def on_quick_note(update: Update, context: CustomContext) -> None:
+    """Turn a free-text message into a note card."""
+    await _quick_note(update, context)
+
+
+async def _quick_note(update: Update, context: CustomContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    log.info("quick note from staff %s", context.me.staff_id)
+    s = context.services
+    card = await context.run(
+        notes.start_quick_note, s.clock, s.directory, context.me, message.chat_id,
+        message.message_id, message.text,
+    )
+    await _show_card(update, context, card)
+
+
+async def _delete_source(context: CustomContext, chat_id: int | None, message_id: int | None) -> None:
+    if not context.services.settings.delete_note_messages or chat_id is None or message_id is None:
+        return
+    try:
+        await context.bot.delete_message(chat_id, message_id)
+    except (BadRequest, Forbidden) as exc:
+        # Gone already or older than Telegram allows: the note is saved, that is what matters.
+        log.debug("could not delete the note message: %s", exc)
+
+
+@handles_domain_errors
+async def on_card_press(update: Update, context: CustomContext) -> None:
+    """Act on a note card button, re-checking the presser and their access every time."""
+    query = update.callback_query
+    assert query is not None
+    press = NoteCardPress.parse(query.data)
+    if press.action not in NoteCardPress.ACTIONS:
+        await query.answer(context.tx.plain("error.bad_button"), show_alert=True)
+        return
+    s, me = context.services, context.me
+    args = (s.clock, s.directory, me, press.draft_id)
+    answer = ""
+    if press.action == NoteCardPress.SAVE:
+        card = await context.run(notes.save_note, *args, undo_window=context.undo_window)
+        answer = context.tx.plain("notes.saved_toast")
+    elif press.action == NoteCardPress.CANCEL:
+        card = await context.run(notes.cancel_draft, *args)
+    elif press.action == NoteCardPress.RESIDENTS:
+        card = await context.run(notes.show_card, *args, picking="resident", page=press.arg)
+    elif press.action == NoteCardPress.TYPES:
+        card = await context.run(notes.show_card, *args, picking="type")
+    elif press.action == NoteCardPress.PICK_RESIDENT:
+        card = await context.run(notes.pick_resident, *args, press.arg)
+    elif press.action == NoteCardPress.PICK_TYPE:
+        card = await context.run(notes.pick_type, *args, press.arg)
+    elif press.action == NoteCardPress.UNDO:
+        card = await context.run(notes.undo_save, *args, undo_window=context.undo_window)
+        answer = context.tx.plain("notes.undone_toast")
+    else:
+        card = await context.run(notes.show_card, *args, undo_window=context.undo_window)
+    await query.answer(answer)
+    text, markup = note_card(context.tx, card, s.tz, s.clock.now())
+    await safe_edit(callback_message(update), text, markup)
+    if press.action == NoteCardPress.SAVE and card.status == "saved":
+        await _delete_source(context, *await context.run(_source_of, press.draft_id))
+
+
+def _source_of(uow: notes.UnitOfWork, draft_id: int) -> tuple[int | None, int | None]:
+    with uow:
+        draft = uow.drafts.get(draft_id)
+        return (draft.source_chat_id, draft.source_message_id) if draft else (None, None)
+
+
+@flow_step
+async def cmd_note(update: Update, context: CustomContext) -> str | int:
+    """Start a note step by step: resident, type, then the text."""
+    s = context.services
+    card = await context.run(notes.start_guided_note, s.clock, s.directory, context.me)
+    await _show_card(update, context, card)
+    return WAITING_TEXT
+
+
+@flow_step
+async def take_note_text(update: Update, context: CustomContext) -> int:
+    """Put the typed text on the step-by-step draft and show the card."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    s = context.services
+    card = await context.run(
+        notes.give_guided_text, s.clock, s.directory, context.me, message.chat_id,
+        message.message_id, message.text,
+    )
+    if card is None:
+        # The draft was closed from its card; this text is a quick note of its own.
+        await _quick_note(update, context)
+        return ConversationHandler.END
+    await _show_card(update, context, card)
+    return ConversationHandler.END
+
+
+@flow_step
+async def cancel_note(update: Update, context: CustomContext) -> int:
+    """Leave /note; the open draft is dropped."""
+    await context.run(notes.cancel_guided, context.services.clock, context.me)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.tx("common.cancelled"))
+    return ConversationHandler.END
+
+
+@handles_domain_errors
+async def cmd_mine(update: Update, context: CustomContext) -> None:
+    """List my last ten notes with edit and delete for those still inside the window."""
+    s = context.services
+    views = await context.run(notes.my_notes, s.clock, context.me, edit_window=context.edit_window)
+    text, markup = note_list(context.tx, context.tx("notes.mine_title"), views, s.tz, with_actions=True)
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+@handles_domain_errors
+async def on_delete_press(update: Update, context: CustomContext) -> None:
+    """Ask before deleting, then delete (kept, marked deleted) or keep."""
+    query = update.callback_query
+    assert query is not None
+    press = MyNotePress.parse(query.data)
+    s, tx = context.services, context.tx
+    if press.action == MyNotePress.DELETE:
+        view = await context.run(notes.note_for_change, s.clock, context.me, press.note_id, edit_window=context.edit_window)
+        await query.answer()
+        markup = InlineKeyboardMarkup([[
+            InlineKeyboardButton(tx.plain("notes.btn_confirm_delete"), callback_data=MyNotePress(MyNotePress.CONFIRM_DELETE, press.note_id).pack()),
+            InlineKeyboardButton(tx.plain("notes.btn_keep"), callback_data=MyNotePress(MyNotePress.KEEP, press.note_id).pack()),
+        ]])
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(
+            tx("notes.confirm_delete", resident=view.resident, type=view.diary_type, text=view.text[:300]),
+            reply_markup=markup,
+        )
+    elif press.action == MyNotePress.CONFIRM_DELETE:
+        await context.run(notes.delete_note, s.clock, context.me, press.note_id, edit_window=context.edit_window)
+        await query.answer(tx.plain("notes.deleted_toast"))
+        await safe_edit(callback_message(update), tx("notes.deleted"))
+    elif press.action == MyNotePress.KEEP:
+        await query.answer()
+        await safe_edit(callback_message(update), tx("notes.kept"))
+    else:
+        await query.answer(tx.plain("error.bad_button"), show_alert=True)
+
+
+@flow_step
+async def on_edit_press(update: Update, context: CustomContext) -> str | int:
+    """Start editing one of my notes: show it and ask for the new text."""
+    query = update.callback_query
+    assert query is not None
+    press = MyNotePress.parse(query.data)
+    view = await context.run(
+        notes.note_for_change, context.services.clock, context.me, press.note_id,
+        edit_window=context.edit_window,
+    )
+    context.user_data.editing_note_id = view.id  # type: ignore[union-attr]
+    await query.answer()
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.tx("notes.ask_edit", resident=view.resident, type=view.diary_type, text=view.text[:3500])
+    )
+    return EDITING_TEXT
+
+
+@flow_step
+async def take_edit_text(update: Update, context: CustomContext) -> int:
+    """Save the edited text; the earlier text is kept as history."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    user_data = context.user_data
+    assert user_data is not None
+    note_id = user_data.editing_note_id
+    user_data.editing_note_id = None
+    if note_id is None:
+        return ConversationHandler.END
+    view = await context.run(
+        notes.edit_note, context.services.clock, context.me, note_id, message.text,
+        edit_window=context.edit_window,
+    )
+    await message.reply_text(context.tx("notes.edited", resident=view.resident, type=view.diary_type))
+    return ConversationHandler.END
+
+
+@flow_step
+async def cancel_edit(update: Update, context: CustomContext) -> int:
+    """Leave editing; the note stays as it was."""
+    if context.user_data is not None:
+        context.user_data.editing_note_id = None
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.tx("common.cancelled"))
+    return ConversationHandler.END
+
+
+@flow_step
+async def cmd_noter(update: Update, context: CustomContext) -> None:
+    """Show recent notes on a resident I may see: /noter NAVN."""
+    query_text = " ".join(context.args or []).strip()
+    assert update.effective_message is not None
+    if not query_text:
+        await update.effective_message.reply_text(context.tx("notes.noter_usage"))
+        return
+    s = context.services
+    result = await context.run(
+        notes.resident_notes, s.clock, s.directory, context.me, query=query_text,
+        edit_window=context.edit_window,
+    )
+    await _send_resident_notes(update, context, result)
+
+
+@handles_domain_errors
+async def on_resident_notes_press(update: Update, context: CustomContext) -> None:
+    """Show the notes of the resident chosen among candidates."""
+    query = update.callback_query
+    assert query is not None
+    press = ResidentNotesPress.parse(query.data)
+    s = context.services
+    result = await context.run(
+        notes.resident_notes, s.clock, s.directory, context.me, resident_id=press.resident_id,
+        edit_window=context.edit_window,
+    )
+    await query.answer()
+    await _send_resident_notes(update, context, result)
+
+
+async def _send_resident_notes(update: Update, context: CustomContext, result: notes.ResidentNotes) -> None:
+    tx = context.tx
+    message = update.effective_message
+    assert message is not None
+    if result.resident is None:
+        if not result.candidates:
+            await message.reply_text(tx("notes.noter_none"))
+            return
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(c.label, callback_data=ResidentNotesPress(c.id).pack())] for c in result.candidates]
+        )
+        await message.reply_text(tx("notes.noter_which"), reply_markup=markup)
+        return
+    title = tx("notes.noter_title", resident=result.resident.label)
+    text, _ = note_list(tx, title, result.notes, context.services.tz, with_actions=False)
+    await message.reply_text(text)
+
+
+def handlers() -> list[BaseHandler[Update, CustomContext, object]]:
+    """Return the stateless note handlers (commands and buttons)."""
+    return [
+        CommandHandler("mine", cmd_mine),
+        CommandHandler("noter", cmd_noter),
+        CallbackQueryHandler(on_card_press, pattern=NoteCardPress.pattern()),
+        CallbackQueryHandler(on_delete_press, pattern=r"^m:[dyk]:"),
+        CallbackQueryHandler(on_resident_notes_press, pattern=ResidentNotesPress.pattern()),
+    ]
+
+
+def conversations() -> list[ConversationHandler[CustomContext]]:
+    """Return the persistent note conversations: /note, and editing from /mine."""
+    with warnings.catch_warnings():
+        # PTB warns that a CallbackQueryHandler entry point is tracked per chat, not per
+        # message; per chat is what we want, since one person edits one note at a time.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return [
+            ConversationHandler(
+                entry_points=[CommandHandler("note", cmd_note)],
+                states={WAITING_TEXT: [MessageHandler(TEXT, take_note_text)]},
+                fallbacks=[CommandHandler("annuller", cancel_note), MessageHandler(filters.COMMAND, end_flow)],
+                name="note",
+                persistent=True,
+                allow_reentry=True,
+            ),
+            ConversationHandler(
+                entry_points=[CallbackQueryHandler(on_edit_press, pattern=r"^m:e:")],
+                states={EDITING_TEXT: [MessageHandler(TEXT, take_edit_text)]},
+                fallbacks=[CommandHandler("annuller", cancel_edit), MessageHandler(filters.COMMAND, end_flow)],
+                name="edit_note",
+                persistent=True,
+                allow_reentry=True,
+            ),
+        ]
+
+
+def quick_note_handler() -> BaseHandler[Update, CustomContext, object]:
+    """Return the catch-all for free text: the quick note (runs after every flow)."""
+    return MessageHandler(TEXT & filters.ChatType.PRIVATE, on_quick_note)
+

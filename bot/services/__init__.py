@@ -1,0 +1,1 @@
+"""Use cases: each opens one unit of work, checks access, and commits at most once."""

@@ -1,0 +1,647 @@
+"""Use cases for diary notes: the quick-note card, the step-by-step /note, undo, edit, lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.domain.access import Actor, ResidentScope, can_see_resident
+from bot.domain.errors import Conflict, Expired, InvalidInput, NotAllowed, NotFound
+from bot.domain.matching import parse_quick_note
+from bot.domain.notes import MAX_NOTE_CHARS, clean_note_text, within
+from bot.services.directory import Directory, ResidentDirectory
+from bot.storage.models import DiaryNote, DiaryNoteRevision, NoteDraft, Resident
+from bot.storage.uow import UnitOfWork
+
+PICKER_PAGE_SIZE = 8
+RECENT_RESIDENTS = 50
+MY_NOTES_LIMIT = 10
+RESIDENT_NOTES_LIMIT = 10
+
+Picking = Literal["resident", "type", "text"] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice shown as a button."""
+
+    id: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What the note card shows: the draft and what the user must choose next."""
+
+    draft_id: int
+    mode: str
+    status: str
+    text: str
+    resident: Option | None
+    diary_type: Option | None
+    picking: Picking
+    options: tuple[Option, ...] = ()
+    suggested: bool = False
+    page: int = 0
+    has_more: bool = False
+    note_id: int | None = None
+    saved_at: datetime | None = None
+    undo_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    """A saved note as lists show it."""
+
+    id: int
+    resident: str
+    diary_type: str
+    text: str
+    created_at: datetime
+    edited: bool
+    changeable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentNotes:
+    """A resident's recent notes, or the residents the query might mean."""
+
+    resident: Option | None
+    notes: tuple[NoteView, ...]
+    candidates: tuple[Option, ...]
+
+
+def _own_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> NoteDraft:
+    draft = uow.drafts.get(draft_id)
+    if draft is None:
+        raise NotFound("notes.card_gone")
+    if draft.author_id != actor.staff_id:
+        raise NotAllowed("notes.not_your_card")
+    return draft
+
+
+def _visible_resident(uow: UnitOfWork, actor: Actor, resident_id: int) -> Resident:
+    resident = uow.residents.get(resident_id)
+    if resident is None or resident.id is None:
+        raise NotAllowed()
+    scope = ResidentScope(resident.id, resident.department_id, resident.moved_out_on is None)
+    if not can_see_resident(actor, scope):
+        raise NotAllowed()
+    if resident.moved_out_on is not None:
+        raise Conflict("notes.resident_moved_out", name=resident.display_name)
+    return resident
+
+
+def _resident_picker(
+    uow: UnitOfWork, actor: Actor, residents: ResidentDirectory, page: int
+) -> tuple[tuple[Option, ...], bool]:
+    recent = [
+        rid
+        for rid in uow.residents.recent_for_author(actor.staff_id, RECENT_RESIDENTS)
+        if rid in residents.names
+    ]
+    seen = set(recent)
+    ordered = recent + [rid for rid in residents.order if rid not in seen]
+    start = max(page, 0) * PICKER_PAGE_SIZE
+    chunk = ordered[start : start + PICKER_PAGE_SIZE]
+    options = tuple(Option(rid, residents.names[rid]) for rid in chunk)
+    return options, start + PICKER_PAGE_SIZE < len(ordered)
+
+
+def _card(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft: NoteDraft,
+    *,
+    picking: Picking = None,
+    page: int = 0,
+    suggestions: tuple[Option, ...] = (),
+    undo_window: timedelta = timedelta(minutes=10),
+) -> Card:
+    assert draft.id is not None
+    types = directory.types(uow, clock.now())
+    resident = None
+    if draft.resident_id is not None:
+        row = uow.residents.get(draft.resident_id)
+        resident = Option(draft.resident_id, row.display_name if row else "?")
+    diary_type = None
+    if draft.diary_type_id is not None:
+        name = types.names.get(draft.diary_type_id)
+        if name is None:
+            row_type = uow.diary_types.get(draft.diary_type_id)
+            name = row_type.name if row_type else "?"
+        diary_type = Option(draft.diary_type_id, name)
+    if draft.status != "open":
+        note = uow.notes.get(draft.note_id) if draft.note_id is not None else None
+        saved_at = note.created_at if note else None
+        return Card(
+            draft_id=draft.id,
+            mode=draft.mode,
+            status=draft.status,
+            text=draft.text,
+            resident=resident,
+            diary_type=diary_type,
+            picking=None,
+            note_id=draft.note_id,
+            saved_at=saved_at,
+            undo_until=saved_at + undo_window if saved_at else None,
+        )
+    if picking is None:
+        if resident is None:
+            picking = "resident"
+        elif diary_type is None:
+            picking = "type"
+        elif not draft.text:
+            picking = "text"
+    options: tuple[Option, ...] = ()
+    has_more = False
+    suggested = False
+    if picking == "resident":
+        if suggestions:
+            options, suggested = suggestions, True
+        else:
+            options, has_more = _resident_picker(
+                uow, actor, directory.residents(uow, actor), page
+            )
+    elif picking == "type":
+        if suggestions:
+            options, suggested = suggestions, True
+        else:
+            options = tuple(Option(tid, types.names[tid]) for tid in types.order)
+    return Card(
+        draft_id=draft.id,
+        mode=draft.mode,
+        status=draft.status,
+        text=draft.text,
+        resident=resident,
+        diary_type=diary_type,
+        picking=picking,
+        options=options,
+        suggested=suggested,
+        page=page,
+        has_more=has_more,
+    )
+
+
+def start_quick_note(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    chat_id: int,
+    message_id: int,
+    text: str,
+) -> Card:
+    """Make a draft from a free-text message; a redelivered message shows the same card."""
+    text = clean_note_text(text)
+    if len(text) > MAX_NOTE_CHARS:
+        raise InvalidInput("notes.too_long", limit=MAX_NOTE_CHARS)
+    with uow:
+        existing = uow.drafts.by_source(chat_id, message_id)
+        if existing is not None:
+            return _card(uow, clock, directory, _check_owner(existing, actor), existing)
+        residents = directory.residents(uow, actor)
+        if len(residents.index) == 0:
+            raise InvalidInput("notes.no_residents")
+        types = directory.types(uow, clock.now())
+        parsed = parse_quick_note(text, residents.index, types.index)
+        body = clean_note_text(parsed.body)
+        if not body:
+            raise InvalidInput("notes.empty_body")
+        now = clock.now()
+        draft = NoteDraft(
+            author_id=actor.staff_id,
+            resident_id=parsed.resident.match.id if parsed.resident.match else None,
+            diary_type_id=parsed.diary_type.match.id if parsed.diary_type.match else None,
+            text=body,
+            mode="quick",
+            source_chat_id=chat_id,
+            source_message_id=message_id,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.drafts.add(draft)
+        suggestions: tuple[Option, ...] = ()
+        picking: Picking = None
+        if draft.resident_id is None and parsed.resident.status == "uncertain":
+            picking = "resident"
+            suggestions = tuple(Option(c.id, c.name) for c in parsed.resident.candidates)
+        elif draft.diary_type_id is None and parsed.diary_type.status == "uncertain":
+            picking = "type"
+            suggestions = tuple(Option(c.id, c.name) for c in parsed.diary_type.candidates)
+        card = _card(
+            uow, clock, directory, actor, draft, picking=picking, suggestions=suggestions
+        )
+        uow.commit()
+        return card
+
+
+def _check_owner(draft: NoteDraft, actor: Actor) -> Actor:
+    if draft.author_id != actor.staff_id:
+        raise NotAllowed("notes.not_your_card")
+    return actor
+
+
+def show_card(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int,
+    *,
+    picking: Picking = None,
+    page: int = 0,
+    undo_window: timedelta = timedelta(minutes=10),
+) -> Card:
+    """Render a draft's card, optionally with a picker open (Skift beboer / Skift type)."""
+    with uow:
+        draft = _own_draft(uow, actor, draft_id)
+        if draft.status != "open":
+            picking = None
+        return _card(
+            uow, clock, directory, actor, draft, picking=picking, page=page,
+            undo_window=undo_window,
+        )
+
+
+def pick_resident(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int,
+    resident_id: int,
+) -> Card:
+    """Set the draft's resident after checking, again, that the actor may see them."""
+    with uow:
+        draft = _own_draft(uow, actor, draft_id)
+        if draft.status != "open":
+            raise Conflict("notes.card_closed")
+        _visible_resident(uow, actor, resident_id)
+        draft.resident_id = resident_id
+        draft.updated_at = clock.now()
+        uow.session.add(draft)
+        card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def pick_type(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int,
+    type_id: int,
+) -> Card:
+    """Set the draft's diary type (an active one)."""
+    with uow:
+        draft = _own_draft(uow, actor, draft_id)
+        if draft.status != "open":
+            raise Conflict("notes.card_closed")
+        diary_type = uow.diary_types.get(type_id)
+        if diary_type is None or not diary_type.active:
+            raise NotFound()
+        draft.diary_type_id = type_id
+        draft.updated_at = clock.now()
+        uow.session.add(draft)
+        card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def save_note(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int,
+    *,
+    undo_window: timedelta,
+) -> Card:
+    """Store the draft as a note in one transaction; pressing twice saves once."""
+    with uow:
+        draft = _own_draft(uow, actor, draft_id)
+        if draft.status == "saved":
+            return _card(uow, clock, directory, actor, draft, undo_window=undo_window)
+        if draft.status != "open":
+            raise Conflict("notes.card_closed")
+        if draft.resident_id is None or draft.diary_type_id is None or not draft.text:
+            raise InvalidInput("notes.incomplete")
+        resident = _visible_resident(uow, actor, draft.resident_id)
+        diary_type = uow.diary_types.get(draft.diary_type_id)
+        if diary_type is None or not diary_type.active:
+            raise NotFound()
+        now = clock.now()
+        note = DiaryNote(
+            resident_id=draft.resident_id,
+            diary_type_id=draft.diary_type_id,
+            author_id=actor.staff_id,
+            text=draft.text,
+            created_at=now,
+            source_chat_id=draft.source_chat_id,
+            source_message_id=draft.source_message_id,
+        )
+        uow.notes.add(note)
+        draft.status = "saved"
+        draft.note_id = note.id
+        draft.updated_at = now
+        uow.session.add(draft)
+        uow.audit.record(
+            at=now,
+            actor_id=actor.staff_id,
+            action="create",
+            entity="diary_note",
+            entity_id=note.id,
+            resident_id=resident.id,
+        )
+        card = _card(uow, clock, directory, actor, draft, undo_window=undo_window)
+        try:
+            uow.commit()
+        except IntegrityError:
+            # Another process saved this message first: the unique source key says so.
+            uow.session.rollback()
+            raise Conflict("notes.already_saved") from None
+        return card
+
+
+def cancel_draft(
+    uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor, draft_id: int
+) -> Card:
+    """Drop an open draft; nothing is stored as a note."""
+    with uow:
+        draft = _own_draft(uow, actor, draft_id)
+        if draft.status == "open":
+            draft.status = "cancelled"
+            draft.updated_at = clock.now()
+            uow.session.add(draft)
+        card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def undo_save(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int,
+    *,
+    undo_window: timedelta,
+) -> Card:
+    """Take back a note saved from this card within the undo window (kept, marked deleted)."""
+    with uow:
+        draft = _own_draft(uow, actor, draft_id)
+        if draft.status == "undone":
+            return _card(uow, clock, directory, actor, draft, undo_window=undo_window)
+        if draft.status != "saved" or draft.note_id is None:
+            raise Conflict("notes.card_closed")
+        note = uow.notes.get(draft.note_id)
+        now = clock.now()
+        if note is None or not within(note.created_at, now, undo_window):
+            raise Expired("notes.undo_expired")
+        note.deleted = True
+        note.deleted_at = now
+        uow.session.add(note)
+        draft.status = "undone"
+        draft.updated_at = now
+        uow.session.add(draft)
+        uow.audit.record(
+            at=now, actor_id=actor.staff_id, action="delete", entity="diary_note",
+            entity_id=note.id, resident_id=note.resident_id, detail="undo",
+        )
+        card = _card(uow, clock, directory, actor, draft, undo_window=undo_window)
+        uow.commit()
+        return card
+
+
+def start_guided_note(
+    uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor
+) -> Card:
+    """Open a step-by-step draft (/note), closing any earlier one of the same person."""
+    with uow:
+        if len(directory.residents(uow, actor).index) == 0:
+            raise InvalidInput("notes.no_residents")
+        now = clock.now()
+        while (old := uow.drafts.open_guided(actor.staff_id)) is not None:
+            old.status = "cancelled"
+            old.updated_at = now
+            uow.session.add(old)
+            uow.flush()
+        draft = uow.drafts.add(
+            NoteDraft(author_id=actor.staff_id, mode="guided", created_at=now, updated_at=now)
+        )
+        card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def give_guided_text(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    chat_id: int,
+    message_id: int,
+    text: str,
+) -> Card | None:
+    """Put typed text on the open step-by-step draft; None when there is none."""
+    text = clean_note_text(text)
+    if not text:
+        raise InvalidInput("notes.empty_body")
+    if len(text) > MAX_NOTE_CHARS:
+        raise InvalidInput("notes.too_long", limit=MAX_NOTE_CHARS)
+    with uow:
+        existing = uow.drafts.by_source(chat_id, message_id)
+        if existing is not None:
+            return _card(uow, clock, directory, _check_owner(existing, actor), existing)
+        draft = uow.drafts.open_guided(actor.staff_id)
+        if draft is None:
+            return None
+        draft.text = text
+        draft.source_chat_id = chat_id
+        draft.source_message_id = message_id
+        draft.updated_at = clock.now()
+        uow.session.add(draft)
+        card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def cancel_guided(uow: UnitOfWork, clock: Clock, actor: Actor) -> bool:
+    """Close the person's open step-by-step draft; tell whether there was one."""
+    with uow:
+        draft = uow.drafts.open_guided(actor.staff_id)
+        if draft is None:
+            return False
+        draft.status = "cancelled"
+        draft.updated_at = clock.now()
+        uow.session.add(draft)
+        uow.commit()
+        return True
+
+
+def _note_views(
+    uow: UnitOfWork, notes: list[DiaryNote], actor: Actor, now: datetime, window: timedelta
+) -> tuple[NoteView, ...]:
+    views = []
+    for note in notes:
+        resident = uow.residents.get(note.resident_id)
+        diary_type = uow.diary_types.get(note.diary_type_id)
+        views.append(
+            NoteView(
+                id=note.id or 0,
+                resident=resident.display_name if resident else "?",
+                diary_type=diary_type.name if diary_type else "?",
+                text=note.text,
+                created_at=note.created_at,
+                edited=note.edited_at is not None,
+                changeable=note.author_id == actor.staff_id
+                and within(note.created_at, now, window),
+            )
+        )
+    return tuple(views)
+
+
+def my_notes(
+    uow: UnitOfWork, clock: Clock, actor: Actor, *, edit_window: timedelta
+) -> tuple[NoteView, ...]:
+    """Return the person's own last notes (/mine); only residents they may still see."""
+    with uow:
+        now = clock.now()
+        notes = []
+        for note in uow.notes.recent_by_author(actor.staff_id, MY_NOTES_LIMIT):
+            resident = uow.residents.get(note.resident_id)
+            if resident is not None and can_see_resident(
+                actor, ResidentScope(note.resident_id, resident.department_id)
+            ):
+                notes.append(note)
+        views = _note_views(uow, notes, actor, now, edit_window)
+        uow.audit.record(
+            at=now, actor_id=actor.staff_id, action="read", entity="own_notes",
+            detail=f"count={len(views)}",
+        )
+        uow.commit()
+        return views
+
+
+def _changeable_note(
+    uow: UnitOfWork, actor: Actor, note_id: int, now: datetime, window: timedelta
+) -> DiaryNote:
+    note = uow.notes.get(note_id)
+    if note is None or note.deleted:
+        raise NotFound("notes.note_gone")
+    if note.author_id != actor.staff_id:
+        raise NotAllowed()
+    _visible_resident(uow, actor, note.resident_id)
+    if not within(note.created_at, now, window):
+        raise Expired("notes.edit_expired")
+    return note
+
+
+def note_for_change(
+    uow: UnitOfWork, clock: Clock, actor: Actor, note_id: int, *, edit_window: timedelta
+) -> NoteView:
+    """Return one of the person's own notes that they may still edit or delete."""
+    with uow:
+        note = _changeable_note(uow, actor, note_id, clock.now(), edit_window)
+        return _note_views(uow, [note], actor, clock.now(), edit_window)[0]
+
+
+def edit_note(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    note_id: int,
+    text: str,
+    *,
+    edit_window: timedelta,
+) -> NoteView:
+    """Replace a note's text within the edit window; the old text is kept as a revision."""
+    text = clean_note_text(text)
+    if not text:
+        raise InvalidInput("notes.empty_body")
+    if len(text) > MAX_NOTE_CHARS:
+        raise InvalidInput("notes.too_long", limit=MAX_NOTE_CHARS)
+    with uow:
+        now = clock.now()
+        note = _changeable_note(uow, actor, note_id, now, edit_window)
+        assert note.id is not None
+        if note.text != text:
+            uow.notes.add_revision(
+                DiaryNoteRevision(
+                    note_id=note.id, text=note.text, diary_type_id=note.diary_type_id,
+                    replaced_at=now, replaced_by_id=actor.staff_id,
+                )
+            )
+            note.text = text
+            note.edited_at = now
+            uow.session.add(note)
+            uow.audit.record(
+                at=now, actor_id=actor.staff_id, action="edit", entity="diary_note",
+                entity_id=note.id, resident_id=note.resident_id,
+            )
+        view = _note_views(uow, [note], actor, now, edit_window)[0]
+        uow.commit()
+        return view
+
+
+def delete_note(
+    uow: UnitOfWork, clock: Clock, actor: Actor, note_id: int, *, edit_window: timedelta
+) -> NoteView:
+    """Mark one of the person's own notes deleted within the edit window (kept for the audit)."""
+    with uow:
+        now = clock.now()
+        note = _changeable_note(uow, actor, note_id, now, edit_window)
+        view = _note_views(uow, [note], actor, now, edit_window)[0]
+        note.deleted = True
+        note.deleted_at = now
+        uow.session.add(note)
+        uow.audit.record(
+            at=now, actor_id=actor.staff_id, action="delete", entity="diary_note",
+            entity_id=note.id, resident_id=note.resident_id,
+        )
+        uow.commit()
+        return view
+
+
+def resident_notes(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    *,
+    query: str | None = None,
+    resident_id: int | None = None,
+    edit_window: timedelta,
+) -> ResidentNotes:
+    """Return a visible resident's recent notes (/noter NAVN), or candidates to choose from."""
+    with uow:
+        residents = directory.residents(uow, actor)
+        if resident_id is None:
+            words = (query or "").split()
+            resolution = residents.index.resolve(words, max_words=len(words) or 1)
+            if resolution.status == "sure" and resolution.match is not None:
+                resident_id = resolution.match.id
+            else:
+                found = resolution.candidates or residents.index.search(query or "")
+                return ResidentNotes(
+                    None, (), tuple(Option(c.id, c.name) for c in found)
+                )
+        resident = _visible_resident(uow, actor, resident_id)
+        assert resident.id is not None
+        now = clock.now()
+        notes = uow.notes.recent_for_resident(resident.id, RESIDENT_NOTES_LIMIT)
+        views = _note_views(uow, notes, actor, now, edit_window)
+        uow.audit.record(
+            at=now, actor_id=actor.staff_id, action="read", entity="resident_notes",
+            resident_id=resident.id, detail=f"count={len(views)}",
+        )
+        uow.commit()
+        return ResidentNotes(Option(resident.id, resident.display_name), views, ())

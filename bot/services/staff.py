@@ -1,0 +1,138 @@
+"""Use cases for people: who is acting, invites, and joining with an invite code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.domain.access import Actor, Role, can_invite
+from bot.domain.errors import Conflict, Expired, InvalidInput, NotAllowed, NotFound
+from bot.domain.invites import hash_invite_code, looks_like_code, new_invite_code
+from bot.storage.models import Invite, Staff
+from bot.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvite:
+    """An invite just made: the code is shown once and never stored."""
+
+    code: str
+    role: Role
+    department: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """The outcome of /start CODE."""
+
+    actor: Actor
+    department: str
+    already_registered: bool
+
+
+def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor | None:
+    """Return the registered person behind a Telegram user id, or None."""
+    with uow:
+        return uow.staff.actor(telegram_user_id)
+
+
+def create_invite(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor | None,
+    role: Role,
+    *,
+    department_id: int | None = None,
+    department_name: str | None = None,
+    ttl: timedelta,
+) -> NewInvite:
+    """Make a one-time invite; actor None means the command line (the operator)."""
+    with uow:
+        now = clock.now()
+        if department_name is not None:
+            if not department_name.strip():
+                raise InvalidInput("staff.department_name_empty")
+            department, _ = uow.org.get_or_create_department(department_name, now)
+        elif department_id is not None:
+            found = uow.org.department(department_id)
+            if found is None:
+                raise NotFound()
+            department = found
+        else:
+            raise InvalidInput("staff.department_missing")
+        assert department.id is not None
+        if actor is not None and not can_invite(actor, role, department.id):
+            raise NotAllowed()
+        code = new_invite_code()
+        invite = uow.invites.add(
+            Invite(
+                code_hash=hash_invite_code(code),
+                role=role.value,
+                department_id=department.id,
+                created_by_id=actor.staff_id if actor else None,
+                created_at=now,
+                expires_at=now + ttl,
+            )
+        )
+        uow.audit.record(
+            at=now, actor_id=actor.staff_id if actor else None, action="create",
+            entity="invite", entity_id=invite.id, detail=f"role={role.value}",
+        )
+        uow.commit()
+        return NewInvite(code, role, department.name, invite.expires_at)
+
+
+def join_with_code(
+    uow: UnitOfWork, clock: Clock, code: str, telegram_user_id: int, display_name: str
+) -> Joined:
+    """Register a Telegram user with an invite; a code works once and expires."""
+    code = code.strip()
+    if not looks_like_code(code):
+        raise InvalidInput("staff.invite_invalid")
+    with uow:
+        now = clock.now()
+        invite = uow.invites.by_hash(hash_invite_code(code))
+        if invite is None:
+            raise InvalidInput("staff.invite_invalid")
+        department = uow.org.department(invite.department_id)
+        assert department is not None and department.id is not None
+        if invite.used_at is not None:
+            raise Conflict("staff.invite_used")
+        if now > invite.expires_at:
+            raise Expired("staff.invite_expired")
+        existing = uow.staff.by_telegram_id(telegram_user_id)
+        if existing is not None and existing.id is not None:
+            # A known person using a new invite joins one more department; role stays.
+            uow.staff.add_department(existing.id, department.id)
+            staff = existing
+        else:
+            staff = uow.staff.add(
+                Staff(
+                    telegram_user_id=telegram_user_id,
+                    display_name=display_name.strip()[:200] or str(telegram_user_id),
+                    role=invite.role,
+                    created_at=now,
+                ),
+                [department.id],
+            )
+        invite.used_at = now
+        invite.used_by_id = staff.id
+        uow.session.add(invite)
+        uow.audit.record(
+            at=now, actor_id=staff.id, action="create", entity="registration",
+            entity_id=invite.id, detail=f"role={invite.role}",
+        )
+        uow.flush()
+        actor = uow.staff.actor(telegram_user_id)
+        assert actor is not None
+        uow.commit()
+        return Joined(actor, department.name, existing is not None)
+
+
+def invite_options(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
+    """Return (id, name) of the departments the actor may invite into."""
+    with uow:
+        ids = None if actor.role is Role.TILBUDSLEDER else actor.department_ids
+        return [(d.id or 0, d.name) for d in uow.org.departments(ids)]
