@@ -80,9 +80,7 @@ async def _post_init(app: BotApplication) -> None:
     await app.bot.set_my_commands(
         [BotCommand(c, d) for c, d in COMMANDS_DA], scope=BotCommandScopeDefault()
     )
-    await app.bot.set_my_commands(
-        [BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en"
-    )
+    await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en")
 
 
 async def _post_shutdown(app: BotApplication) -> None:

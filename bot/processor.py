@@ -35,9 +35,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
 
-    async def do_process_update(
-        self, update: object, coroutine: Awaitable[Any]
-    ) -> None:
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Process one update after the same person's earlier updates are done."""
         key = ordering_key(update)
         if key is None:

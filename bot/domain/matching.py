@@ -50,7 +50,7 @@ SURE_MIN_SCORE: Final = TYPO_SCORE
 """The best candidate needs at least this score to be sure."""
 
 SURE_MARGIN: Final = 15
-"""...and must lead the runner-up by at least this much; closer candidates are offered too.
+"""A sure candidate leads the runner-up by at least this; closer candidates are offered too.
 
 With the scores above: a prefix next to a typo (90 vs 80) is uncertain, a typo next to a weak
 typo (80 vs 60) is sure.
@@ -61,8 +61,11 @@ SEARCH_WORD_PREFIX_SCORE: Final = 90
 SEARCH_FUZZY_MAX_SCORE: Final = 89
 """A fuzzy search hit never outranks a name that starts with what was typed."""
 
-SEARCH_MIN_SCORE: Final = 65
-"""Search hits below this `rapidfuzz.fuzz.ratio` are not reasonably close ("mja" ~ "mia" is 67)."""
+SEARCH_MIN_SCORE: Final = 75
+"""Search hits below this `rapidfuzz.fuzz.ratio` are not reasonably close ("mia" ~ "ida" is 67).
+
+Short names are better judged by the typo rule, which search applies too ("mja" finds "Mia").
+"""
 
 NOTE_WORDS: Final = frozenset(
     {
@@ -168,8 +171,6 @@ class Resolution:
 
 NO_MATCH: Final = Resolution(status="none", match=None, candidates=(), words_used=0)
 
-_STATUS_STRENGTH: Final[dict[ResolutionStatus, int]] = {"none": 0, "uncertain": 1, "sure": 2}
-
 
 @dataclass(frozen=True, slots=True)
 class _Found:
@@ -273,10 +274,9 @@ class CandidateIndex:
             found = self._find(query, exact_only)
             if found is None:
                 continue
-            # Sure beats uncertain. Otherwise the longer reading wins ("Ali B." over "Ali",
-            # "Anne Sof" over "Anne") unless it is clearly weaker ("Mia" over "Mia Kim" typo).
-            strength = _STATUS_STRENGTH[found.status] - _STATUS_STRENGTH[best.status]
-            if strength > 0 or (strength == 0 and best_score - found.score < SURE_MARGIN):
+            # The longer reading wins ("Ali B." over "Ali", "Anne Sof" over "Anne", "Ida Mari"
+            # as Marie or Maria over Ida) unless it is clearly weaker ("Mia" over a typo).
+            if best_score - found.score < SURE_MARGIN:
                 best_score = found.score
                 best = Resolution(
                     status=found.status,
@@ -310,6 +310,8 @@ class CandidateIndex:
             limit=None,
         ):
             self._offer(scores, key, min(int(ratio), SEARCH_FUZZY_MAX_SCORE))
+        for key, score in self._typos(folded):
+            self._offer(scores, key, score)
         best = heapq.nsmallest(limit, scores, key=lambda i: (-scores[i], self._order[i]))
         return tuple(self._candidates[i] for i in best)
 
@@ -422,8 +424,12 @@ def _typo_score(query: str, key: str) -> int | None:
 _WORD: Final = re.compile(r"[^\s,;:]+")
 """A typed word; commas, semicolons and colons separate words like spaces do ("Mia: komm")."""
 
-_LEADING_SEPARATOR: Final = re.compile(r"^[ \t]*[,;:\-–—]+(?=\s|$)")
-"""A separator between the heading words and the body ("mia komm: ...", "mia - ...")."""
+_LEADING_SEPARATOR: Final = re.compile(r"^[ \t]*(?:[,;:]+|[\-–—]+(?=\s|$))")
+"""A separator between the heading words and the body ("mia komm: ...", "mia - ...").
+
+A dash only counts when a space follows ("-5 grader" is text), and only on the first line,
+so that a body written as a list ("mia komm\n- pegede\n- smilede") keeps its first dash.
+"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler
 
 from bot.context import CustomContext
-
 from bot.handlers import access, errors, invites, notes, residents, start
 
 FIRST_FLOW_GROUP = 1

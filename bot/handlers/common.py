@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -17,7 +17,7 @@ from bot.handlers.callbacks import BadCallbackData
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
-Handler = Callable[[Update, CustomContext], Awaitable[R]]
+Handler = Callable[[Update, CustomContext], Coroutine[Any, Any, R]]
 
 
 def handles_domain_errors(fn: Handler[R]) -> Handler[R | None]:

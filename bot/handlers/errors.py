@@ -16,9 +16,7 @@ async def on_error(update: object, context: CustomContext) -> None:
     """Log the failure (never note text) and apologise; the unit of work already rolled back."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error(
-        "update %s failed: %s", update_id, type(error).__name__, exc_info=error
-    )
+    log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update):
         return
     try:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
-from typing import NoReturn
+from collections.abc import Callable, Coroutine
+from typing import Any, NoReturn
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ConversationHandler
@@ -14,10 +14,10 @@ from bot.domain.errors import DomainError
 from bot.handlers.callbacks import BadCallbackData
 from bot.handlers.common import tell
 
-Step = Callable[[Update, CustomContext], Awaitable[object]]
+Step = Callable[[Update, CustomContext], Coroutine[Any, Any, object]]
 
 
-def flow_step(fn: Step) -> Callable[[Update, CustomContext], Awaitable[NoReturn]]:
+def flow_step(fn: Step) -> Callable[[Update, CustomContext], Coroutine[Any, Any, NoReturn]]:
     """Wrap a conversation step: render expected failures, then stop later handler groups.
 
     Stopping matters: text consumed by a flow must never also become a quick note. An expected
@@ -38,6 +38,6 @@ def flow_step(fn: Step) -> Callable[[Update, CustomContext], Awaitable[NoReturn]
     return wrapper
 
 
-async def end_flow(update: Update, context: CustomContext) -> int:
+async def end_flow(_update: Update, _context: CustomContext) -> int:
     """Leave the flow quietly when another command comes in; that command runs as usual."""
     return ConversationHandler.END

@@ -35,7 +35,11 @@ async def cmd_inviter(update: Update, context: CustomContext) -> None:
     tx = context.tx
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(tx.plain(f"role.{r.value}"), callback_data=InvitePress(ROLE_CODES[r]).pack())]
+            [
+                InlineKeyboardButton(
+                    tx.plain(f"role.{r.value}"), callback_data=InvitePress(ROLE_CODES[r]).pack()
+                )
+            ]
             for r in roles
         ]
     )
@@ -64,18 +68,28 @@ async def on_invite_press(update: Update, context: CustomContext) -> None:
         if len(options) > 1:
             markup = InlineKeyboardMarkup(
                 [
-                    [InlineKeyboardButton(name, callback_data=InvitePress(press.role, dep_id).pack())]
+                    [
+                        InlineKeyboardButton(
+                            name, callback_data=InvitePress(press.role, dep_id).pack()
+                        )
+                    ]
                     for dep_id, name in options
                 ]
             )
             await query.answer()
-            await safe_edit(message, tx("invites.ask_department", role=tx.plain(f"role.{role.value}")), markup)
+            await safe_edit(
+                message, tx("invites.ask_department", role=tx.plain(f"role.{role.value}")), markup
+            )
             return
         department_id = options[0][0]
     ttl = timedelta(hours=context.services.settings.invite_ttl_hours)
     invite = await context.run(
-        staff.create_invite, context.services.clock, context.me, role,
-        department_id=department_id, ttl=ttl,
+        staff.create_invite,
+        context.services.clock,
+        context.me,
+        role,
+        department_id=department_id,
+        ttl=ttl,
     )
     await query.answer()
     await safe_edit(

@@ -25,9 +25,13 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def _option_buttons(card: Card, action: str, options: tuple[Option, ...]) -> list[InlineKeyboardButton]:
+def _option_buttons(
+    card: Card, action: str, options: tuple[Option, ...]
+) -> list[InlineKeyboardButton]:
     return [
-        InlineKeyboardButton(o.label[:60], callback_data=NoteCardPress(card.draft_id, action, o.id).pack())
+        InlineKeyboardButton(
+            o.label[:60], callback_data=NoteCardPress(card.draft_id, action, o.id).pack()
+        )
         for o in options
     ]
 
@@ -68,12 +72,24 @@ def note_card(
     cancel = [_button(tx, "notes.btn_cancel", card.draft_id, NoteCardPress.CANCEL)]
     if card.picking == "resident":
         prompt = "notes.ask_resident_suggested" if card.suggested else "notes.ask_resident"
-        rows = _rows(_option_buttons(card, NoteCardPress.PICK_RESIDENT, card.options), OPTIONS_PER_ROW)
+        rows = _rows(
+            _option_buttons(card, NoteCardPress.PICK_RESIDENT, card.options), OPTIONS_PER_ROW
+        )
         paging = []
         if card.page > 0:
-            paging.append(_button(tx, "notes.btn_prev", card.draft_id, NoteCardPress.RESIDENTS, card.page - 1))
+            paging.append(
+                _button(tx, "notes.btn_prev", card.draft_id, NoteCardPress.RESIDENTS, card.page - 1)
+            )
         if card.has_more or card.suggested:
-            paging.append(_button(tx, "notes.btn_more", card.draft_id, NoteCardPress.RESIDENTS, card.page + 1 if not card.suggested else 0))
+            paging.append(
+                _button(
+                    tx,
+                    "notes.btn_more",
+                    card.draft_id,
+                    NoteCardPress.RESIDENTS,
+                    card.page + 1 if not card.suggested else 0,
+                )
+            )
         if paging:
             rows.append(paging)
         if card.resident is not None and card.diary_type is not None and card.text:

@@ -51,13 +51,20 @@ async def _quick_note(update: Update, context: CustomContext) -> None:
     log.info("quick note from staff %s", context.me.staff_id)
     s = context.services
     card = await context.run(
-        notes.start_quick_note, s.clock, s.directory, context.me, message.chat_id,
-        message.message_id, message.text,
+        notes.start_quick_note,
+        s.clock,
+        s.directory,
+        context.me,
+        message.chat_id,
+        message.message_id,
+        message.text,
     )
     await _show_card(update, context, card)
 
 
-async def _delete_source(context: CustomContext, chat_id: int | None, message_id: int | None) -> None:
+async def _delete_source(
+    context: CustomContext, chat_id: int | None, message_id: int | None
+) -> None:
     if not context.services.settings.delete_note_messages or chat_id is None or message_id is None:
         return
     try:
@@ -101,13 +108,7 @@ async def on_card_press(update: Update, context: CustomContext) -> None:
     text, markup = note_card(context.tx, card, s.tz, s.clock.now())
     await safe_edit(callback_message(update), text, markup)
     if press.action == NoteCardPress.SAVE and card.status == "saved":
-        await _delete_source(context, *await context.run(_source_of, press.draft_id))
-
-
-def _source_of(uow: notes.UnitOfWork, draft_id: int) -> tuple[int | None, int | None]:
-    with uow:
-        draft = uow.drafts.get(draft_id)
-        return (draft.source_chat_id, draft.source_message_id) if draft else (None, None)
+        await _delete_source(context, card.source_chat_id, card.source_message_id)
 
 
 @flow_step
@@ -126,8 +127,13 @@ async def take_note_text(update: Update, context: CustomContext) -> int:
     assert message is not None and message.text is not None
     s = context.services
     card = await context.run(
-        notes.give_guided_text, s.clock, s.directory, context.me, message.chat_id,
-        message.message_id, message.text,
+        notes.give_guided_text,
+        s.clock,
+        s.directory,
+        context.me,
+        message.chat_id,
+        message.message_id,
+        message.text,
     )
     if card is None:
         # The draft was closed from its card; this text is a quick note of its own.
@@ -151,7 +157,9 @@ async def cmd_mine(update: Update, context: CustomContext) -> None:
     """List my last ten notes with edit and delete for those still inside the window."""
     s = context.services
     views = await context.run(notes.my_notes, s.clock, context.me, edit_window=context.edit_window)
-    text, markup = note_list(context.tx, context.tx("notes.mine_title"), views, s.tz, with_actions=True)
+    text, markup = note_list(
+        context.tx, context.tx("notes.mine_title"), views, s.tz, with_actions=True
+    )
     assert update.effective_message is not None
     await update.effective_message.reply_text(text, reply_markup=markup)
 
@@ -164,19 +172,42 @@ async def on_delete_press(update: Update, context: CustomContext) -> None:
     press = MyNotePress.parse(query.data)
     s, tx = context.services, context.tx
     if press.action == MyNotePress.DELETE:
-        view = await context.run(notes.note_for_change, s.clock, context.me, press.note_id, edit_window=context.edit_window)
+        view = await context.run(
+            notes.note_for_change,
+            s.clock,
+            context.me,
+            press.note_id,
+            edit_window=context.edit_window,
+        )
         await query.answer()
-        markup = InlineKeyboardMarkup([[
-            InlineKeyboardButton(tx.plain("notes.btn_confirm_delete"), callback_data=MyNotePress(MyNotePress.CONFIRM_DELETE, press.note_id).pack()),
-            InlineKeyboardButton(tx.plain("notes.btn_keep"), callback_data=MyNotePress(MyNotePress.KEEP, press.note_id).pack()),
-        ]])
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        tx.plain("notes.btn_confirm_delete"),
+                        callback_data=MyNotePress(MyNotePress.CONFIRM_DELETE, press.note_id).pack(),
+                    ),
+                    InlineKeyboardButton(
+                        tx.plain("notes.btn_keep"),
+                        callback_data=MyNotePress(MyNotePress.KEEP, press.note_id).pack(),
+                    ),
+                ]
+            ]
+        )
         assert update.effective_message is not None
         await update.effective_message.reply_text(
-            tx("notes.confirm_delete", resident=view.resident, type=view.diary_type, text=view.text[:300]),
+            tx(
+                "notes.confirm_delete",
+                resident=view.resident,
+                type=view.diary_type,
+                text=view.text[:300],
+            ),
             reply_markup=markup,
         )
     elif press.action == MyNotePress.CONFIRM_DELETE:
-        await context.run(notes.delete_note, s.clock, context.me, press.note_id, edit_window=context.edit_window)
+        await context.run(
+            notes.delete_note, s.clock, context.me, press.note_id, edit_window=context.edit_window
+        )
         await query.answer(tx.plain("notes.deleted_toast"))
         await safe_edit(callback_message(update), tx("notes.deleted"))
     elif press.action == MyNotePress.KEEP:
@@ -193,14 +224,19 @@ async def on_edit_press(update: Update, context: CustomContext) -> str | int:
     assert query is not None
     press = MyNotePress.parse(query.data)
     view = await context.run(
-        notes.note_for_change, context.services.clock, context.me, press.note_id,
+        notes.note_for_change,
+        context.services.clock,
+        context.me,
+        press.note_id,
         edit_window=context.edit_window,
     )
     context.user_data.editing_note_id = view.id  # type: ignore[union-attr]
     await query.answer()
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        context.tx("notes.ask_edit", resident=view.resident, type=view.diary_type, text=view.text[:3500])
+        context.tx(
+            "notes.ask_edit", resident=view.resident, type=view.diary_type, text=view.text[:3500]
+        )
     )
     return EDITING_TEXT
 
@@ -217,10 +253,16 @@ async def take_edit_text(update: Update, context: CustomContext) -> int:
     if note_id is None:
         return ConversationHandler.END
     view = await context.run(
-        notes.edit_note, context.services.clock, context.me, note_id, message.text,
+        notes.edit_note,
+        context.services.clock,
+        context.me,
+        note_id,
+        message.text,
         edit_window=context.edit_window,
     )
-    await message.reply_text(context.tx("notes.edited", resident=view.resident, type=view.diary_type))
+    await message.reply_text(
+        context.tx("notes.edited", resident=view.resident, type=view.diary_type)
+    )
     return ConversationHandler.END
 
 
@@ -244,7 +286,11 @@ async def cmd_noter(update: Update, context: CustomContext) -> None:
         return
     s = context.services
     result = await context.run(
-        notes.resident_notes, s.clock, s.directory, context.me, query=query_text,
+        notes.resident_notes,
+        s.clock,
+        s.directory,
+        context.me,
+        query=query_text,
         edit_window=context.edit_window,
     )
     await _send_resident_notes(update, context, result)
@@ -258,14 +304,20 @@ async def on_resident_notes_press(update: Update, context: CustomContext) -> Non
     press = ResidentNotesPress.parse(query.data)
     s = context.services
     result = await context.run(
-        notes.resident_notes, s.clock, s.directory, context.me, resident_id=press.resident_id,
+        notes.resident_notes,
+        s.clock,
+        s.directory,
+        context.me,
+        resident_id=press.resident_id,
         edit_window=context.edit_window,
     )
     await query.answer()
     await _send_resident_notes(update, context, result)
 
 
-async def _send_resident_notes(update: Update, context: CustomContext, result: notes.ResidentNotes) -> None:
+async def _send_resident_notes(
+    update: Update, context: CustomContext, result: notes.ResidentNotes
+) -> None:
     tx = context.tx
     message = update.effective_message
     assert message is not None
@@ -274,7 +326,10 @@ async def _send_resident_notes(update: Update, context: CustomContext, result: n
             await message.reply_text(tx("notes.noter_none"))
             return
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(c.label, callback_data=ResidentNotesPress(c.id).pack())] for c in result.candidates]
+            [
+                [InlineKeyboardButton(c.label, callback_data=ResidentNotesPress(c.id).pack())]
+                for c in result.candidates
+            ]
         )
         await message.reply_text(tx("notes.noter_which"), reply_markup=markup)
         return
@@ -304,7 +359,10 @@ def conversations() -> list[ConversationHandler[CustomContext]]:
             ConversationHandler(
                 entry_points=[CommandHandler("note", cmd_note)],
                 states={WAITING_TEXT: [MessageHandler(TEXT, take_note_text)]},
-                fallbacks=[CommandHandler("annuller", cancel_note), MessageHandler(filters.COMMAND, end_flow)],
+                fallbacks=[
+                    CommandHandler("annuller", cancel_note),
+                    MessageHandler(filters.COMMAND, end_flow),
+                ],
                 name="note",
                 persistent=True,
                 allow_reentry=True,
@@ -312,7 +370,10 @@ def conversations() -> list[ConversationHandler[CustomContext]]:
             ConversationHandler(
                 entry_points=[CallbackQueryHandler(on_edit_press, pattern=r"^m:e:")],
                 states={EDITING_TEXT: [MessageHandler(TEXT, take_edit_text)]},
-                fallbacks=[CommandHandler("annuller", cancel_edit), MessageHandler(filters.COMMAND, end_flow)],
+                fallbacks=[
+                    CommandHandler("annuller", cancel_edit),
+                    MessageHandler(filters.COMMAND, end_flow),
+                ],
                 name="edit_note",
                 persistent=True,
                 allow_reentry=True,
@@ -323,4 +384,3 @@ def conversations() -> list[ConversationHandler[CustomContext]]:
 def quick_note_handler() -> BaseHandler[Update, CustomContext, object]:
     """Return the catch-all for free text: the quick note (runs after every flow)."""
     return MessageHandler(TEXT & filters.ChatType.PRIVATE, on_quick_note)
-

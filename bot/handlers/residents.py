@@ -43,7 +43,11 @@ def _fmt(day: date | None) -> str:
 
 
 def _resident_text(tx: Texts, view: ResidentView) -> Markup:
-    status = tx.plain("residents.moved_out_on", date=_fmt(view.moved_out_on)) if view.moved_out_on else ""
+    status = (
+        tx.plain("residents.moved_out_on", date=_fmt(view.moved_out_on))
+        if view.moved_out_on
+        else ""
+    )
     return tx(
         "residents.card",
         name=view.name,
@@ -58,12 +62,30 @@ def _resident_text(tx: Texts, view: ResidentView) -> Markup:
 
 def _resident_markup(tx: Texts, view: ResidentView) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(tx.plain(f"residents.field_{f}"), callback_data=_press(ResidentPress.EDIT, view.id, i))]
+        [
+            InlineKeyboardButton(
+                tx.plain(f"residents.field_{f}"),
+                callback_data=_press(ResidentPress.EDIT, view.id, i),
+            )
+        ]
         for i, f in enumerate(EDITABLE_FIELDS)
     ]
     if view.moved_out_on is None:
-        rows.append([InlineKeyboardButton(tx.plain("residents.btn_move_out"), callback_data=_press(ResidentPress.MOVE_OUT, view.id))])
-    rows.append([InlineKeyboardButton(tx.plain("residents.btn_list"), callback_data=_press(ResidentPress.LIST))])
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tx.plain("residents.btn_move_out"),
+                    callback_data=_press(ResidentPress.MOVE_OUT, view.id),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                tx.plain("residents.btn_list"), callback_data=_press(ResidentPress.LIST)
+            )
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -76,13 +98,21 @@ async def _list(context: CustomContext) -> tuple[Markup, InlineKeyboardMarkup]:
     tx = context.tx
     views = await context.run(residents.list_residents, context.me)
     rows = [
-        [InlineKeyboardButton(
-            v.name + (" " + tx.plain("residents.moved_out_mark") if v.moved_out_on else ""),
-            callback_data=_press(ResidentPress.OPEN, v.id),
-        )]
+        [
+            InlineKeyboardButton(
+                v.name + (" " + tx.plain("residents.moved_out_mark") if v.moved_out_on else ""),
+                callback_data=_press(ResidentPress.OPEN, v.id),
+            )
+        ]
         for v in views[:40]
     ]
-    rows.append([InlineKeyboardButton(tx.plain("residents.btn_add"), callback_data=_press(ResidentPress.ADD))])
+    rows.append(
+        [
+            InlineKeyboardButton(
+                tx.plain("residents.btn_add"), callback_data=_press(ResidentPress.ADD)
+            )
+        ]
+    )
     key = "residents.list_title" if views else "residents.list_empty"
     return tx(key, count=len(views)), InlineKeyboardMarkup(rows)
 
@@ -107,7 +137,9 @@ async def on_resident_press(update: Update, context: CustomContext) -> None:
     if press.action == ResidentPress.OPEN:
         view = await context.run(residents.get_resident, context.me, press.resident_id)
         await query.answer()
-        await safe_edit(message, _resident_text(context.tx, view), _resident_markup(context.tx, view))
+        await safe_edit(
+            message, _resident_text(context.tx, view), _resident_markup(context.tx, view)
+        )
     elif press.action == ResidentPress.LIST:
         text, markup = await _list(context)
         await query.answer()
@@ -172,18 +204,31 @@ async def take_enrolment(update: Update, context: CustomContext) -> str:
         await _ask_confirm(update, context)
         return ASK_CONFIRM
     markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(name, callback_data=_press(ResidentPress.DEPARTMENT, 0, dep_id))] for dep_id, name in departments]
+        [
+            [InlineKeyboardButton(name, callback_data=_press(ResidentPress.DEPARTMENT, 0, dep_id))]
+            for dep_id, name in departments
+        ]
     )
-    await update.effective_message.reply_text(context.tx("residents.ask_department"), reply_markup=markup)
+    await update.effective_message.reply_text(
+        context.tx("residents.ask_department"), reply_markup=markup
+    )
     return ASK_DEPARTMENT
 
 
 async def _ask_confirm(update: Update, context: CustomContext) -> None:
     form, tx = _form(context), context.tx
-    markup = InlineKeyboardMarkup([[
-        InlineKeyboardButton(tx.plain("residents.btn_confirm"), callback_data=_press(ResidentPress.CONFIRM)),
-        InlineKeyboardButton(tx.plain("residents.btn_cancel"), callback_data=_press(ResidentPress.CANCEL)),
-    ]])
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tx.plain("residents.btn_confirm"), callback_data=_press(ResidentPress.CONFIRM)
+                ),
+                InlineKeyboardButton(
+                    tx.plain("residents.btn_cancel"), callback_data=_press(ResidentPress.CANCEL)
+                ),
+            ]
+        ]
+    )
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         tx(
@@ -228,14 +273,20 @@ async def take_confirm(update: Update, context: CustomContext) -> int:
         await safe_edit(message, context.tx("common.cancelled"))
         return ConversationHandler.END
     view = await context.run(
-        residents.add_resident, context.services.clock, context.me,
-        department_id=int(form["department_id"]), name=form["name"],
+        residents.add_resident,
+        context.services.clock,
+        context.me,
+        department_id=int(form["department_id"]),
+        name=form["name"],
         birth_date=date.fromisoformat(form["birth"]),
-        enrolment_date=date.fromisoformat(form["enrolment"]), today=context.today,
+        enrolment_date=date.fromisoformat(form["enrolment"]),
+        today=context.today,
     )
     form.clear()
     await query.answer()
-    await safe_edit(message, context.tx("residents.added", name=view.name, department=view.department))
+    await safe_edit(
+        message, context.tx("residents.added", name=view.name, department=view.department)
+    )
     return ConversationHandler.END
 
 
@@ -254,7 +305,9 @@ async def start_edit(update: Update, context: CustomContext) -> str:
     form.update(mode="edit", resident_id=str(view.id), field=EDITABLE_FIELDS[press.arg])
     await query.answer()
     field_label = context.tx.plain(f"residents.field_{EDITABLE_FIELDS[press.arg]}")
-    await callback_message(update).reply_text(context.tx("residents.ask_value", field=field_label, name=view.name))
+    await callback_message(update).reply_text(
+        context.tx("residents.ask_value", field=field_label, name=view.name)
+    )
     return ASK_VALUE
 
 
@@ -269,11 +322,18 @@ async def take_value(update: Update, context: CustomContext) -> int:
     if field in DATE_FIELDS:
         value = parse_danish_date(message.text, context.today)
     view = await context.run(
-        residents.edit_resident, context.services.clock, context.me, int(form["resident_id"]),
-        field, value, today=context.today,
+        residents.edit_resident,
+        context.services.clock,
+        context.me,
+        int(form["resident_id"]),
+        field,
+        value,
+        today=context.today,
     )
     form.clear()
-    await message.reply_text(_resident_text(context.tx, view), reply_markup=_resident_markup(context.tx, view))
+    await message.reply_text(
+        _resident_text(context.tx, view), reply_markup=_resident_markup(context.tx, view)
+    )
     return ConversationHandler.END
 
 
@@ -288,11 +348,20 @@ async def start_move_out(update: Update, context: CustomContext) -> str:
     form = _form(context)
     form.clear()
     form.update(mode="move_out", resident_id=str(view.id))
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-        context.tx.plain("residents.btn_today"), callback_data=_press(ResidentPress.MOVE_OUT_TODAY, view.id)
-    )]])
+    markup = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    context.tx.plain("residents.btn_today"),
+                    callback_data=_press(ResidentPress.MOVE_OUT_TODAY, view.id),
+                )
+            ]
+        ]
+    )
     await query.answer()
-    await callback_message(update).reply_text(context.tx("residents.ask_move_out", name=view.name), reply_markup=markup)
+    await callback_message(update).reply_text(
+        context.tx("residents.ask_move_out", name=view.name), reply_markup=markup
+    )
     return ASK_MOVE_OUT
 
 
@@ -308,12 +377,18 @@ async def take_move_out(update: Update, context: CustomContext) -> int:
         assert update.effective_message is not None and update.effective_message.text is not None
         on = parse_danish_date(update.effective_message.text, context.today)
     view = await context.run(
-        residents.move_out, context.services.clock, context.me, int(form["resident_id"]), on,
+        residents.move_out,
+        context.services.clock,
+        context.me,
+        int(form["resident_id"]),
+        on,
         today=context.today,
     )
     form.clear()
     assert update.effective_message is not None
-    await update.effective_message.reply_text(context.tx("residents.moved_out", name=view.name, date=_fmt(on)))
+    await update.effective_message.reply_text(
+        context.tx("residents.moved_out", name=view.name, date=_fmt(on))
+    )
     return ConversationHandler.END
 
 
@@ -358,7 +433,10 @@ def conversations() -> list[ConversationHandler[CustomContext]]:
                         CallbackQueryHandler(take_move_out, pattern=r"^b:mt:"),
                     ],
                 },
-                fallbacks=[CommandHandler("annuller", cancel), MessageHandler(filters.COMMAND, end_flow)],
+                fallbacks=[
+                    CommandHandler("annuller", cancel),
+                    MessageHandler(filters.COMMAND, end_flow),
+                ],
                 name="residents",
                 persistent=True,
                 allow_reentry=True,

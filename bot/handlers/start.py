@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import CustomContext
-
 from bot.handlers.common import handles_domain_errors
 from bot.services import notes, staff
 
@@ -29,7 +28,7 @@ async def cmd_start(update: Update, context: CustomContext) -> None:
         staff.join_with_code, context.services.clock, code, user.id, user.full_name
     )
     context.actor = joined.actor
-    role = tx.plain(f"role.{joined.actor.role.value}")
+    role = tx.plain(f"role.{joined.actor.role.value}").lower()  # mid-sentence
     await message.reply_text(
         tx("start.joined", name=joined.actor.display_name, role=role, department=joined.department)
     )
@@ -79,11 +78,11 @@ def last_handlers() -> list[BaseHandler[Update, CustomContext, object]]:
     return [
         CommandHandler("annuller", cmd_cancel),
         MessageHandler(filters.COMMAND, on_unknown_command),
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & filters.UpdateType.MESSAGE, on_other_message),
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.TEXT & filters.UpdateType.MESSAGE, on_other_message
+        ),
         CallbackQueryHandler(on_stale_button),
     ]
-
-
 
 
 async def on_stale_button(update: Update, context: CustomContext) -> None:

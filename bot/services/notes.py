@@ -51,6 +51,8 @@ class Card:
     note_id: int | None = None
     saved_at: datetime | None = None
     undo_until: datetime | None = None
+    source_chat_id: int | None = None
+    source_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,8 @@ def _card(
             note_id=draft.note_id,
             saved_at=saved_at,
             undo_until=saved_at + undo_window if saved_at else None,
+            source_chat_id=draft.source_chat_id,
+            source_message_id=draft.source_message_id,
         )
     if picking is None:
         if resident is None:
@@ -166,9 +170,7 @@ def _card(
         if suggestions:
             options, suggested = suggestions, True
         else:
-            options, has_more = _resident_picker(
-                uow, actor, directory.residents(uow, actor), page
-            )
+            options, has_more = _resident_picker(uow, actor, directory.residents(uow, actor), page)
     elif picking == "type":
         if suggestions:
             options, suggested = suggestions, True
@@ -235,9 +237,7 @@ def start_quick_note(
         elif draft.diary_type_id is None and parsed.diary_type.status == "uncertain":
             picking = "type"
             suggestions = tuple(Option(c.id, c.name) for c in parsed.diary_type.candidates)
-        card = _card(
-            uow, clock, directory, actor, draft, picking=picking, suggestions=suggestions
-        )
+        card = _card(uow, clock, directory, actor, draft, picking=picking, suggestions=suggestions)
         uow.commit()
         return card
 
@@ -265,7 +265,13 @@ def show_card(
         if draft.status != "open":
             picking = None
         return _card(
-            uow, clock, directory, actor, draft, picking=picking, page=page,
+            uow,
+            clock,
+            directory,
+            actor,
+            draft,
+            picking=picking,
+            page=page,
             undo_window=undo_window,
         )
 
@@ -413,17 +419,20 @@ def undo_save(
         draft.updated_at = now
         uow.session.add(draft)
         uow.audit.record(
-            at=now, actor_id=actor.staff_id, action="delete", entity="diary_note",
-            entity_id=note.id, resident_id=note.resident_id, detail="undo",
+            at=now,
+            actor_id=actor.staff_id,
+            action="delete",
+            entity="diary_note",
+            entity_id=note.id,
+            resident_id=note.resident_id,
+            detail="undo",
         )
         card = _card(uow, clock, directory, actor, draft, undo_window=undo_window)
         uow.commit()
         return card
 
 
-def start_guided_note(
-    uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor
-) -> Card:
+def start_guided_note(uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor) -> Card:
     """Open a step-by-step draft (/note), closing any earlier one of the same person."""
     with uow:
         if len(directory.residents(uow, actor).index) == 0:
@@ -524,7 +533,10 @@ def my_notes(
                 notes.append(note)
         views = _note_views(uow, notes, actor, now, edit_window)
         uow.audit.record(
-            at=now, actor_id=actor.staff_id, action="read", entity="own_notes",
+            at=now,
+            actor_id=actor.staff_id,
+            action="read",
+            entity="own_notes",
             detail=f"count={len(views)}",
         )
         uow.commit()
@@ -576,16 +588,23 @@ def edit_note(
         if note.text != text:
             uow.notes.add_revision(
                 DiaryNoteRevision(
-                    note_id=note.id, text=note.text, diary_type_id=note.diary_type_id,
-                    replaced_at=now, replaced_by_id=actor.staff_id,
+                    note_id=note.id,
+                    text=note.text,
+                    diary_type_id=note.diary_type_id,
+                    replaced_at=now,
+                    replaced_by_id=actor.staff_id,
                 )
             )
             note.text = text
             note.edited_at = now
             uow.session.add(note)
             uow.audit.record(
-                at=now, actor_id=actor.staff_id, action="edit", entity="diary_note",
-                entity_id=note.id, resident_id=note.resident_id,
+                at=now,
+                actor_id=actor.staff_id,
+                action="edit",
+                entity="diary_note",
+                entity_id=note.id,
+                resident_id=note.resident_id,
             )
         view = _note_views(uow, [note], actor, now, edit_window)[0]
         uow.commit()
@@ -604,8 +623,12 @@ def delete_note(
         note.deleted_at = now
         uow.session.add(note)
         uow.audit.record(
-            at=now, actor_id=actor.staff_id, action="delete", entity="diary_note",
-            entity_id=note.id, resident_id=note.resident_id,
+            at=now,
+            actor_id=actor.staff_id,
+            action="delete",
+            entity="diary_note",
+            entity_id=note.id,
+            resident_id=note.resident_id,
         )
         uow.commit()
         return view
@@ -631,17 +654,19 @@ def resident_notes(
                 resident_id = resolution.match.id
             else:
                 found = resolution.candidates or residents.index.search(query or "")
-                return ResidentNotes(
-                    None, (), tuple(Option(c.id, c.name) for c in found)
-                )
+                return ResidentNotes(None, (), tuple(Option(c.id, c.name) for c in found))
         resident = _visible_resident(uow, actor, resident_id)
         assert resident.id is not None
         now = clock.now()
         notes = uow.notes.recent_for_resident(resident.id, RESIDENT_NOTES_LIMIT)
         views = _note_views(uow, notes, actor, now, edit_window)
         uow.audit.record(
-            at=now, actor_id=actor.staff_id, action="read", entity="resident_notes",
-            resident_id=resident.id, detail=f"count={len(views)}",
+            at=now,
+            actor_id=actor.staff_id,
+            action="read",
+            entity="resident_notes",
+            resident_id=resident.id,
+            detail=f"count={len(views)}",
         )
         uow.commit()
         return ResidentNotes(Option(resident.id, resident.display_name), views, ())

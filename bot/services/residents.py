@@ -138,9 +138,10 @@ def add_resident(
     validate_birth_date(birth_date, today)
     validate_enrolment(enrolment_date, birth_date, today)
     with uow:
-        if not can_manage_residents(actor, department_id) or uow.org.department(
-            department_id
-        ) is None:
+        if (
+            not can_manage_residents(actor, department_id)
+            or uow.org.department(department_id) is None
+        ):
             raise NotAllowed()
         if uow.residents.by_natural_key(department_id, name, birth_date) is not None:
             raise Conflict("residents.exists", name=name)
@@ -156,8 +157,12 @@ def add_resident(
             )
         )
         uow.audit.record(
-            at=now, actor_id=actor.staff_id, action="create", entity="resident",
-            entity_id=resident.id, resident_id=resident.id,
+            at=now,
+            actor_id=actor.staff_id,
+            action="create",
+            entity="resident",
+            entity_id=resident.id,
+            resident_id=resident.id,
         )
         view = _view(uow, resident)
         uow.commit()
@@ -201,8 +206,13 @@ def edit_resident(
         resident.updated_at = now
         uow.session.add(resident)
         uow.audit.record(
-            at=now, actor_id=actor.staff_id, action="edit", entity="resident",
-            entity_id=resident.id, resident_id=resident.id, detail=f"field={field}",
+            at=now,
+            actor_id=actor.staff_id,
+            action="edit",
+            entity="resident",
+            entity_id=resident.id,
+            resident_id=resident.id,
+            detail=f"field={field}",
         )
         view = _view(uow, resident)
         uow.commit()
@@ -226,8 +236,13 @@ def move_out(
         resident.updated_at = now
         uow.session.add(resident)
         uow.audit.record(
-            at=now, actor_id=actor.staff_id, action="edit", entity="resident",
-            entity_id=resident.id, resident_id=resident.id, detail="moved_out",
+            at=now,
+            actor_id=actor.staff_id,
+            action="edit",
+            entity="resident",
+            entity_id=resident.id,
+            resident_id=resident.id,
+            detail="moved_out",
         )
         view = _view(uow, resident)
         uow.commit()

@@ -77,8 +77,12 @@ def create_invite(
             )
         )
         uow.audit.record(
-            at=now, actor_id=actor.staff_id if actor else None, action="create",
-            entity="invite", entity_id=invite.id, detail=f"role={role.value}",
+            at=now,
+            actor_id=actor.staff_id if actor else None,
+            action="create",
+            entity="invite",
+            entity_id=invite.id,
+            detail=f"role={role.value}",
         )
         uow.commit()
         return NewInvite(code, role, department.name, invite.expires_at)
@@ -121,8 +125,12 @@ def join_with_code(
         invite.used_by_id = staff.id
         uow.session.add(invite)
         uow.audit.record(
-            at=now, actor_id=staff.id, action="create", entity="registration",
-            entity_id=invite.id, detail=f"role={invite.role}",
+            at=now,
+            actor_id=staff.id,
+            action="create",
+            entity="registration",
+            entity_id=invite.id,
+            detail=f"role={invite.role}",
         )
         uow.flush()
         actor = uow.staff.actor(telegram_user_id)

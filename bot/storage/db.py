@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def create_db_engine(url: str, *, synchronous: str = "FULL") -> Engine:
+def create_db_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and immediate writes."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)

@@ -198,13 +198,13 @@ class DiaryTypeRepository(_Repository):
             self.session.exec(
                 select(DiaryType)
                 .where(DiaryType.active)
-                .order_by(DiaryType.sort_order, DiaryType.name)
+                .order_by(col(DiaryType.sort_order), col(DiaryType.name))
             )
         )
         aliases: dict[int, list[str]] = {}
         for type_id, alias in self.session.exec(
             select(DiaryTypeAlias.diary_type_id, DiaryTypeAlias.alias).order_by(
-                col(DiaryTypeAlias.id)
+                col(DiaryTypeAlias.id).asc()
             )
         ):
             aliases.setdefault(type_id, []).append(alias)

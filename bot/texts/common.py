@@ -16,8 +16,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "I only store text. Write the note as a message, e.g. <i>mia komm pointed at juice</i>.",
     ),
     "access.not_registered": (
-        "Hej! Denne bot er kun for registrerede medarbejdere. "
-        "Bed din leder om et invitationslink.",
+        "Hej! Denne bot er kun for registrerede medarbejdere. Bed din leder om et invitationslink.",
         "Hi! This bot is for registered staff only. Ask your leader for an invite link.",
     ),
     "access.access_ended": (

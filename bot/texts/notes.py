@@ -119,7 +119,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "notes.ask_edit": (
         "Send den nye tekst til noten om <b>{resident}</b> ({type}). "
-        "Den gamle tekst gemmes i historikken.\n\nNu står der:\n{text}\n\n/annuller for at lade den være.",
+        "Den gamle tekst gemmes i historikken.\n\nNu står der:\n{text}\n\n"
+        "/annuller for at lade den være.",
         "Send the new text for the note on <b>{resident}</b> ({type}). "
         "The old text is kept in the history.\n\nIt now says:\n{text}\n\n/annuller to leave it.",
     ),

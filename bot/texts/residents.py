@@ -72,7 +72,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name} med den fødselsdato findes allerede i afdelingen.",
         "{name} with that date of birth already exists in the department.",
     ),
-    "residents.already_moved_out": ("{name} er allerede fraflyttet.", "{name} has already moved out."),
+    "residents.already_moved_out": (
+        "{name} er allerede fraflyttet.",
+        "{name} has already moved out.",
+    ),
     "residents.name_empty": ("Navnet må ikke være tomt.", "The name must not be empty."),
     "residents.name_too_long": (
         "Navnet er for langt (højst {limit} tegn).",

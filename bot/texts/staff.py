@@ -34,7 +34,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Du er ikke knyttet til en afdeling, du kan invitere til.",
         "You are not linked to a department you can invite into.",
     ),
-    "invites.ask_role": ("Hvilken rolle skal den nye kollega have?", "Which role should the new colleague have?"),
+    "invites.ask_role": (
+        "Hvilken rolle skal den nye kollega have?",
+        "Which role should the new colleague have?",
+    ),
     "invites.ask_department": (
         "Hvilken afdeling skal den nye {role} høre til?",
         "Which department should the new {role} belong to?",

@@ -8,9 +8,7 @@ Create Date: 2026-11-22 14:45:21.519459
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
 
 revision = "0001"
 down_revision = None
@@ -23,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "department",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
@@ -31,8 +29,8 @@ def upgrade() -> None:
     op.create_table(
         "diary_type",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("builtin", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("sort_order", sa.Integer(), nullable=False),
@@ -41,8 +39,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "ptb_state",
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("kind", "key"),
     )
@@ -50,8 +48,8 @@ def upgrade() -> None:
         "staff",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
-        sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("display_name", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("access_ends_on", sa.Date(), nullable=True),
@@ -63,11 +61,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("entity", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("action", sa.String(length=32), nullable=False),
+        sa.Column("entity", sa.String(length=32), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=True),
         sa.Column("resident_id", sa.Integer(), nullable=True),
-        sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("detail", sa.String(length=500), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"],
             ["staff.id"],
@@ -85,7 +83,7 @@ def upgrade() -> None:
         "diary_type_alias",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("diary_type_id", sa.Integer(), nullable=False),
-        sa.Column("alias", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("alias", sa.String(length=120), nullable=False),
         sa.ForeignKeyConstraint(["diary_type_id"], ["diary_type.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("alias"),
@@ -98,8 +96,8 @@ def upgrade() -> None:
     op.create_table(
         "invite",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -124,12 +122,12 @@ def upgrade() -> None:
     op.create_table(
         "resident",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("display_name", sa.String(length=80), nullable=False),
         sa.Column("birth_date", sa.Date(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
         sa.Column("enrolment_date", sa.Date(), nullable=False),
-        sa.Column("caseworker_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("caseworker_email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
+        sa.Column("caseworker_name", sa.String(length=200), nullable=True),
+        sa.Column("caseworker_email", sa.String(length=254), nullable=True),
         sa.Column("moved_out_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -229,8 +227,8 @@ def upgrade() -> None:
         sa.Column("resident_id", sa.Integer(), nullable=True),
         sa.Column("diary_type_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("mode", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("source_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("source_message_id", sa.BigInteger(), nullable=True),
         sa.Column("card_message_id", sa.BigInteger(), nullable=True),

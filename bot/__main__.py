@@ -1,0 +1,314 @@
+"""The command line: run the bot, the offline demo, benchmarks, migrations, invites, imports."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import io
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from telegram import Bot
+from telegram.error import TelegramError
+from telegram.request import BaseRequest
+
+from bot.app import build_application
+from bot.clock import SystemClock
+from bot.config import Settings, SettingsError, load_settings
+from bot.domain.access import Role
+from bot.domain.errors import DomainError
+from bot.domain.invites import deep_link
+from bot.services.imports import ImportResult, import_diary_types, import_residents
+from bot.services.staff import create_invite
+from bot.storage.db import create_db_engine, current_revision, upgrade
+from bot.storage.uow import UnitOfWorkFactory
+from bot.texts import plain
+
+NO_TOKEN_DEMO = (
+    "No TELEGRAM_BOT_TOKEN configured: starting the offline demo. Put the token from "
+    "@BotFather in .env (see .env.example) to run the real bot."
+)
+NO_TOKEN_RUN = (
+    "No TELEGRAM_BOT_TOKEN configured: put the token from @BotFather in .env "
+    "(see .env.example), or run `python -m bot demo` for the offline demo."
+)
+USERNAME_PLACEHOLDER = "<your_bot_username>"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# httpx logs every request URL at INFO, and Bot API URLs contain the token.
+QUIET_LOGGERS = ("httpx", "httpcore")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One run of the command line: parsed arguments, settings, and arguments passed on."""
+
+    args: argparse.Namespace
+    settings: Settings
+    extra: list[str]
+
+
+Command = Callable[[Invocation], int]
+
+
+def _iso_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-23") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the commands and their arguments."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=(
+            "Dagbogsbot: diary notes for residential care homes. Without a command: run the "
+            "bot if TELEGRAM_BOT_TOKEN is set, otherwise the offline demo."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
+    demo = commands.add_parser("demo", help="try the bot offline in the terminal")
+    demo.add_argument(
+        "--today", type=_iso_day, metavar="YYYY-MM-DD", help="pretend today is this day"
+    )
+    # No help option of its own: every argument, --help too, goes to the benchmark runner.
+    commands.add_parser(
+        "bench", add_help=False, help="run the benchmarks (arguments go to the runner)"
+    )
+    commands.add_parser("migrate", help="bring the database to the newest schema")
+    invite = commands.add_parser(
+        "invite", help="make a one-time invite link (e.g. for the first leader)"
+    )
+    invite.add_argument("--role", required=True, choices=[r.value for r in Role])
+    invite.add_argument(
+        "--department", required=True, metavar="NAME", help="created when it does not exist"
+    )
+    imports = commands.add_parser("import", help="import residents or diary types from CSV")
+    kinds = imports.add_subparsers(dest="kind", metavar="WHAT", required=True)
+    residents = kinds.add_parser(
+        "residents",
+        help="header: name,birth_date,department,enrolment_date[,caseworker_name,caseworker_email]",
+    )
+    residents.add_argument("file", type=Path, metavar="FILE.csv")
+    types = kinds.add_parser(
+        "diary-types", help="header: name,aliases (aliases separated by ; or |)"
+    )
+    types.add_argument("file", type=Path, metavar="FILE.csv")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line, load the settings and run one command."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    command: Command = COMMANDS.get(args.command, cmd_default)
+    try:
+        return command(Invocation(args, settings, extra))
+    except OperationalError as exc:
+        # Only the driver's first line: it names host and port, never the password.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"Cannot use the database: {reason}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def cmd_default(inv: Invocation) -> int:
+    """Run the bot when a token is configured, otherwise the offline demo."""
+    if inv.settings.telegram_bot_token is not None:
+        return cmd_run(inv)
+    print(NO_TOKEN_DEMO, flush=True)
+    return cmd_demo(Invocation(argparse.Namespace(today=None), inv.settings, inv.extra))
+
+
+def cmd_run(inv: Invocation) -> int:
+    """Run the bot with long polling until Ctrl-C or SIGTERM."""
+    if inv.settings.telegram_bot_token is None:
+        print(NO_TOKEN_RUN, file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(inv.settings)
+    app = build_application(inv.settings)
+    app.run_polling()
+    return EXIT_OK
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr at the configured level, keeping token-bearing URLs out of the log."""
+    logging.basicConfig(level=settings.log_level_number, format=LOG_FORMAT)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def cmd_demo(inv: Invocation) -> int:
+    """Run the offline demo in the terminal."""
+    try:
+        from bot.demo import run_demo  # noqa: PLC0415  (written separately; keep the CLI importable)
+    except ModuleNotFoundError as exc:
+        if exc.name != "bot.demo":
+            raise
+        print("The offline demo is not part of this build.", file=sys.stderr)
+        return EXIT_FAILED
+    return run_demo(today=inv.args.today)
+
+
+def cmd_bench(inv: Invocation) -> int:
+    """Hand the remaining arguments to the benchmark runner."""
+    try:
+        # Imported by name so the CLI type-checks and runs before bot/bench.py exists.
+        bench = importlib.import_module("bot.bench")
+    except ModuleNotFoundError as exc:
+        if exc.name != "bot.bench":
+            raise
+        print("The benchmarks are not part of this build.", file=sys.stderr)
+        return EXIT_FAILED
+    bench_main: Callable[[list[str]], int] = bench.main
+    return bench_main(inv.extra)
+
+
+def open_database(settings: Settings) -> Engine:
+    """Create the engine and bring the schema up to date (the bot does the same at start)."""
+    engine = create_db_engine(settings.sqlalchemy_url, synchronous=settings.sqlite_synchronous)
+    upgrade(engine)
+    return engine
+
+
+def cmd_migrate(inv: Invocation) -> int:
+    """Upgrade the database to the newest migration and print the revision."""
+    engine = open_database(inv.settings)
+    try:
+        print(f"The database is at revision {current_revision(engine)} (the newest).")
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
+async def bot_username(settings: Settings, *, request: BaseRequest | None = None) -> str | None:
+    """Ask Telegram for the bot's username; None without a token or when Telegram fails."""
+    if settings.telegram_bot_token is None:
+        return None
+    try:
+        async with Bot(
+            settings.telegram_bot_token.get_secret_value(),
+            base_url=settings.telegram_api_base_url,
+            request=request,
+        ) as bot:
+            me = await bot.get_me()
+    except TelegramError:
+        # The invite is already stored; a placeholder link is better than no invite.
+        return None
+    return me.username
+
+
+def cmd_invite(inv: Invocation) -> int:
+    """Make a one-time invite and print its link, expiry and, on the last line, its code."""
+    args, settings = inv.args, inv.settings
+    engine = open_database(settings)
+    try:
+        invite = create_invite(
+            UnitOfWorkFactory(engine)(),
+            SystemClock(),
+            None,
+            Role(args.role),
+            department_name=args.department,
+            ttl=timedelta(hours=settings.invite_ttl_hours),
+        )
+    except DomainError as exc:
+        print(plain(exc.text_key, "en", **exc.params), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        engine.dispose()
+    username = asyncio.run(bot_username(settings))
+    expires = invite.expires_at.astimezone(settings.tz)
+    print(f"Invite for a new {invite.role.value} in the department {invite.department}.")
+    print(
+        f"Send this link to the person; it works once and expires "
+        f"{expires:%Y-%m-%d %H:%M} ({settings.bot_timezone}):"
+    )
+    print(deep_link(username or USERNAME_PLACEHOLDER, invite.code))
+    if username is None:
+        print(
+            f"Replace {USERNAME_PLACEHOLDER} with the bot's username; the real link is shown "
+            "when TELEGRAM_BOT_TOKEN is configured and Telegram answers."
+        )
+    print("Or they can send the bot /start followed by this code:")
+    print(invite.code)
+    return EXIT_OK
+
+
+def cmd_import(inv: Invocation) -> int:
+    """Import a CSV file in one transaction and print what changed or why nothing did."""
+    args, settings = inv.args, inv.settings
+    path: Path = args.file
+    try:
+        # utf-8-sig drops the byte-order mark Excel puts in front of "CSV UTF-8" files.
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        print(f"Cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except UnicodeDecodeError as exc:
+        print(
+            f"{path} is not UTF-8 text (byte {exc.start}). In Excel, save as "
+            "'CSV UTF-8 (Comma delimited)'.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    engine = open_database(settings)
+    try:
+        uow = UnitOfWorkFactory(engine)()
+        if args.kind == "residents":
+            what = "Residents"
+            result = import_residents(uow, SystemClock(), io.StringIO(text), tz=settings.tz)
+        else:
+            what = "Diary types"
+            result = import_diary_types(uow, SystemClock(), io.StringIO(text))
+    finally:
+        engine.dispose()
+    return _report(what, path, result)
+
+
+def _report(what: str, path: Path, result: ImportResult) -> int:
+    if result.errors:
+        for line, reason in result.errors:
+            print(f"{path}, line {line}: {reason}", file=sys.stderr)
+        bad = len({line for line, _ in result.errors})
+        print(
+            f"Nothing was imported: {bad} line(s) need fixing. Fix them and import the whole "
+            "file again.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(
+        f"{what}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
+    )
+    return EXIT_OK
+
+
+COMMANDS: dict[str | None, Command] = {
+    "run": cmd_run,
+    "demo": cmd_demo,
+    "bench": cmd_bench,
+    "migrate": cmd_migrate,
+    "invite": cmd_invite,
+    "import": cmd_import,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1095 @@
+"""Benchmarks: quick notes end to end, name resolution, peak memory, and the crash test.
+
+Run `python -m bot bench` (or `python -m bot.bench`); `--help` lists the options. Speed and
+memory targets live here, never in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import os
+import platform
+import pstats
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from telegram import Update
+from telegram.ext import AIORateLimiter
+
+from bot.app import BotApplication, build_application
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.domain.access import Role
+from bot.domain.matching import (
+    DEFAULT_DIARY_TYPES,
+    Candidate,
+    CandidateIndex,
+    parse_quick_note,
+)
+from bot.fakeapi import ApiCall, FakeBotApi, UpdateFactory
+from bot.services.directory import Directory
+from bot.storage.db import create_db_engine, upgrade
+from bot.storage.models import Resident, Staff
+from bot.storage.uow import UnitOfWorkFactory
+
+JSONDict = dict[str, Any]
+
+MAX_RETRIES = 3
+"""Retries the benchmark's rate limiter allows (the fake API never floods, so none are used)."""
+
+WAIT_TIMEOUT = 60.0
+"""Seconds a simulated user waits for the card or the confirmation before the run fails."""
+
+FIRST_USER_ID = 500_001
+SAVED_MARK = "Gemt"
+_GEM_DATA = re.compile(r"^n:\d+:s:0$")
+
+# Targets (see benchmarks/README.md).
+TARGET_INSTANT_RATE = 300.0
+TARGET_INSTANT_P99_MS = 25.0
+TARGET_SLOW_RATE = 100.0
+TARGET_SLOW_P99_MS = 300.0
+TARGET_RESOLVE_P50_MS = 1.0
+TARGET_RSS_MB = 150.0
+
+# --- Realistic Danish data ------------------------------------------------------------------
+
+FIRST_NAMES: tuple[str, ...] = (
+    "Mia", "Emma", "Ida", "Sofia", "Freja", "Clara", "Laura", "Alma", "Ella", "Anna",
+    "Josefine", "Karla", "Alberte", "Olivia", "Maja", "Agnes", "Lærke", "Sofie", "Nora",
+    "Astrid", "Frida", "Liva", "Esther", "Signe", "Caroline", "Mathilde", "Emilie", "Julie",
+    "Sara", "Cecilie", "Nanna", "Amalie", "Rosa", "Asta", "Vigga", "Ellen", "Luna",
+    "Isabella", "Victoria", "Marie", "Anne Sofie", "Anne Mette", "Mille", "Naja", "Thea",
+    "William", "Noah", "Oscar", "Lucas", "Carl", "Victor", "Malthe", "Alfred", "Emil",
+    "Aksel", "Valdemar", "Elias", "Magnus", "Oliver", "August", "Arthur", "Frederik", "Felix",
+    "Anton", "Johan", "Villads", "Theo", "Mads", "Mikkel", "Rasmus", "Søren", "Jonas",
+    "Kasper", "Mathias", "Sebastian", "Tobias", "Nikolaj", "Christian", "Jakob", "Benjamin",
+    "Storm", "Bertram", "Asger", "Ali", "Ahmed", "Mohammed", "Yusuf", "Bo", "Ib", "Åge",
+    "Jens", "Niels", "Ole", "Peter", "Hans Christian", "Mads Emil", "Lauge", "Sigurd",
+    "Halfdan", "Bjørn", "Ejnar", "Gustav", "Konrad", "Loke", "Marius", "Otto", "Silas",
+)  # fmt: skip
+INITIALS = "ABDEFGHJKLMNOPRSTVØ"
+BODIES: tuple[str, ...] = (
+    "pegede på saft",
+    "har været glad hele formiddagen og spillede fodbold med de andre",
+    "ville ikke i bad i aften, vi aftalte i morgen tidlig",
+    "fortalte om weekenden hos mor – god stemning",
+    "spiste kun lidt til frokost, klagede over ondt i maven",
+    "var ked af det efter telefonsamtale med far",
+    "gik selv til bussen og kom hjem til tiden",
+    "lavede lektier i en time uden hjælp",
+    "blev vred over skærmtid, faldt til ro efter en snak",
+    "sov uroligt, vågnede kl. 3 og kunne ikke falde i søvn igen",
+    "valgte selv aftensmad og hjalp med at dække bord",
+    "har fået ny ven i klassen, de legede efter skole",
+    "tog sin medicin uden at blive mindet om det",
+    "brugte piktogrammer til at vise at hun ville ud",
+    "skulle holdes fast i 2 min. pga. slag mod personale, se magtskema",
+)  # fmt: skip
+
+
+def danish_names(count: int, seed: int) -> list[str]:
+    """Return count resident names like "Mia K." with duplicate first names, as in real homes."""
+    rng = random.Random(seed)
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        first = rng.choice(FIRST_NAMES)
+        name = f"{first} {rng.choice(INITIALS)}."
+        if len(seen) < len(FIRST_NAMES) * len(INITIALS) and name in seen:
+            continue  # small homes: unique names; beyond every combination, duplicates too
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """Make one plausible phone typo: a swapped, dropped, doubled or wrong letter."""
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == 1:
+        return word[:i] + word[i + 1 :]
+    if kind == 2:
+        return word[:i] + word[i] + word[i:]
+    return word[:i] + rng.choice("aeiorstn") + word[i + 1 :]
+
+
+def quick_note_text(names: Sequence[str], rng: random.Random, typo_rate: float) -> tuple[str, bool]:
+    """Return a quick note as staff type it ("mia k komm pegede på saft") and if it has a typo."""
+    name = rng.choice(names)
+    first, _, initial = name.rpartition(" ")
+    typed_first = first.lower() if rng.random() < 0.8 else first
+    type_name, aliases = rng.choice(DEFAULT_DIARY_TYPES)
+    type_word = rng.choice((*aliases, type_name.split()[0].lower()))
+    typo = rng.random() < typo_rate
+    if typo:
+        if rng.random() < 0.5 and len(typed_first) >= 5:
+            typed_first = _typo(typed_first, rng)
+        else:
+            type_word = _typo(type_word, rng)
+    head = f"{typed_first} {initial.rstrip('.').lower()}" if rng.random() < 0.7 else typed_first
+    return f"{head} {type_word} {rng.choice(BODIES)}", typo
+
+
+# --- Database ---------------------------------------------------------------------------------
+
+
+def seed_database(url: str, residents: Sequence[str], telegram_ids: Sequence[int]) -> None:
+    """Create one department with these residents and staff (medarbejdere) in it."""
+    now = datetime.now(UTC)
+    engine = create_db_engine(url)
+    try:
+        with UnitOfWorkFactory(engine)() as uow:
+            department, _ = uow.org.get_or_create_department("Bench", now)
+            assert department.id is not None
+            for i, name in enumerate(residents):
+                uow.session.add(
+                    Resident(
+                        display_name=name,
+                        birth_date=date(2006 + i % 10, 1 + i % 12, 1 + i % 28),
+                        department_id=department.id,
+                        enrolment_date=date(2020, 8, 1),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            for tg_id in telegram_ids:
+                uow.staff.add(
+                    Staff(
+                        telegram_user_id=tg_id,
+                        display_name=f"Medarbejder {tg_id}",
+                        role=Role.MEDARBEJDER.value,
+                        created_at=now,
+                    ),
+                    [department.id],
+                )
+            uow.commit()
+    finally:
+        engine.dispose()
+
+
+def make_template(path: Path, residents: Sequence[str], telegram_ids: Sequence[int]) -> float:
+    """Migrate and seed a SQLite file that runs copy; return the seconds migrating took."""
+    url = f"sqlite:///{path}"
+    engine = create_db_engine(url)
+    started = time.perf_counter()
+    upgrade(engine)
+    took = time.perf_counter() - started
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    seed_database(url, residents, telegram_ids)
+    return took
+
+
+def copy_database(template: Path, target: Path) -> str:
+    """Copy a checkpointed template to target and return its URL."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+def count_notes(url: str) -> tuple[int, int]:
+    """Return (notes, distinct sources) stored in the database."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.text(
+                    "SELECT count(*), count(DISTINCT source_chat_id || ':' || source_message_id) "
+                    "FROM diary_note"
+                )
+            ).one()
+            return int(row[0]), int(row[1])
+    finally:
+        engine.dispose()
+
+
+def valid_texts(url: str, telegram_id: int, count: int, seed: int) -> tuple[list[str], int]:
+    """Return count quick notes that resolve surely (so the card offers Gem) and how many have typos."""
+    engine = create_db_engine(url)
+    try:
+        uow_factory = UnitOfWorkFactory(engine)
+        directory = Directory()
+        with uow_factory() as uow:
+            actor = uow.staff.actor(telegram_id)
+            assert actor is not None
+            residents = directory.residents(uow, actor)
+            types = directory.types(uow, datetime.now(UTC))
+        names = list(residents.names.values())
+    finally:
+        engine.dispose()
+    rng = random.Random(seed)
+    texts: list[str] = []
+    typos = 0
+    while len(texts) < count:
+        text, typo = quick_note_text(names, rng, typo_rate=0.25)
+        parsed = parse_quick_note(text, residents.index, types.index)
+        if parsed.resident.status == "sure" and parsed.diary_type.status == "sure" and parsed.body:
+            texts.append(text)
+            typos += typo
+    return texts, typos
+
+
+# --- Scenario (a): quick notes end to end -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotesConfig:
+    """One end-to-end run."""
+
+    name: str
+    users: int
+    latency: float
+    notes: int
+    warmup: int
+    rate: float | None = None
+    """Offered notes per second over all users (paced); None: each user as fast as possible."""
+
+
+@dataclass
+class NotesResult:
+    """What one end-to-end run measured."""
+
+    name: str
+    users: int
+    api_rtt_ms: float
+    offered_rate: float | None
+    notes: int
+    elapsed_s: float
+    notes_per_s: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    gem_p50_ms: float
+    gem_p99_ms: float
+    card_p50_ms: float
+    confirmations: int
+    db_notes: int
+    db_distinct_sources: int
+    db_ok: bool
+    typo_texts: int
+    start_s: float
+    peak_rss_kib: int
+
+
+class _Budget:
+    """A shared count of interactions still to start."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+
+    def take(self) -> bool:
+        """Claim one interaction; False when none are left."""
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+class BenchFailure(RuntimeError):
+    """The bot did not answer as a user expects (no card, no Gem button, no confirmation)."""
+
+
+class NotesDriver:
+    """Simulated staff: send a note, wait for the card, press Gem, wait for "Gemt"."""
+
+    def __init__(self, app: BotApplication, api: FakeBotApi, factory: UpdateFactory) -> None:
+        self.app = app
+        self.api = api
+        self.factory = factory
+        self.confirmations = 0
+        self._cards: dict[int, asyncio.Future[JSONDict]] = {}
+        self._saved: dict[int, asyncio.Future[str]] = {}
+        api.add_listener(self._on_call)
+
+    def _on_call(self, call: ApiCall, result: Any) -> None:
+        """Resolve the future a user waits on (runs synchronously inside the fake API)."""
+        if call.method == "sendMessage":
+            card = self._cards.pop(int(call.params["chat_id"]), None)
+            if card is not None and not card.done():
+                card.set_result(result)
+        elif call.method == "editMessageText" and SAVED_MARK in str(call.params.get("text", "")):
+            saved = self._saved.pop(int(call.params["chat_id"]), None)
+            if saved is not None and not saved.done():
+                saved.set_result(str(call.params["text"]))
+
+    async def put(self, data: JSONDict) -> None:
+        """Hand an update to the application as the updater would."""
+        await self.app.update_queue.put(Update.de_json(data, self.app.bot))
+
+    async def interaction(
+        self, user: JSONDict, text: str, *, message_id: int | None = None
+    ) -> tuple[float, float, float, JSONDict]:
+        """Run one note; return (total, card, Gem) seconds and the note's source message."""
+        chat_id = int(user["id"])
+        loop = asyncio.get_running_loop()
+        card_future: asyncio.Future[JSONDict] = loop.create_future()
+        self._cards[chat_id] = card_future
+        started = time.perf_counter()
+        update = self.factory.message(user, text)
+        if message_id is not None:
+            update = self.with_message_id(update, message_id)
+        await self.put(update)
+        card = await asyncio.wait_for(card_future, WAIT_TIMEOUT)
+        carded = time.perf_counter()
+        data = gem_button(card)
+        if data is None:
+            raise BenchFailure(f"no Gem button on the answer to {text!r}: {card.get('text')!r}")
+        saved_future: asyncio.Future[str] = loop.create_future()
+        self._saved[chat_id] = saved_future
+        pressed = time.perf_counter()
+        message = self.api.message_dict(chat_id, int(card["message_id"]))
+        await self.put(self.factory.callback(user, data, message))
+        await asyncio.wait_for(saved_future, WAIT_TIMEOUT)
+        done = time.perf_counter()
+        self.confirmations += 1
+        return done - started, carded - started, done - pressed, update["message"]
+
+    def with_message_id(self, update: JSONDict, message_id: int) -> JSONDict:
+        """Give a fresh message update a chosen message_id (a redelivery keeps its id)."""
+        message = update["message"]
+        chat_id = int(message["chat"]["id"])
+        if message["message_id"] != message_id:
+            self.api.record_incoming(
+                chat_id, message_id, message["text"], chat=message["chat"], from_user=message["from"]
+            )
+            message["message_id"] = message_id
+        return update
+
+
+def gem_button(message: JSONDict) -> str | None:
+    """Return the callback data of the card's Gem button, if it has one."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    for row in rows:
+        for button in row:
+            data = button.get("callback_data")
+            if isinstance(data, str) and _GEM_DATA.match(data):
+                return data
+    return None
+
+
+def bench_rate_limiter() -> AIORateLimiter:
+    """Return the limiter the benchmark uses: no overall limit (private chats have none)."""
+    return AIORateLimiter(overall_max_rate=0, max_retries=MAX_RETRIES)
+
+
+def bench_settings(db_url: str) -> Settings:
+    """Return the settings of a benchmark run."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=db_url,
+        telegram_bot_token=None,
+        delete_note_messages=True,
+    )
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    """Return the q-quantile (0..1) of values, nearest-rank."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+async def _users_run(
+    driver: NotesDriver,
+    users: Sequence[JSONDict],
+    texts: dict[int, list[str]],
+    cursor: dict[int, int],
+    total: int,
+    rate: float | None,
+) -> list[tuple[float, float, float]]:
+    """Let every user loop over their texts until total interactions are done."""
+    budget = _Budget(total)
+    samples: list[tuple[float, float, float]] = []
+    interval = len(users) / rate if rate else None
+    origin = time.perf_counter()
+
+    async def one_user(position: int, user: JSONDict) -> None:
+        uid = int(user["id"])
+        next_at = origin + (interval * position / len(users) if interval else 0.0)
+        while budget.take():
+            if interval is not None:
+                delay = next_at - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                next_at += interval
+            own = texts[uid]
+            text = own[cursor[uid] % len(own)]
+            cursor[uid] += 1
+            total_s, card_s, gem_s, _ = await driver.interaction(user, text)
+            samples.append((total_s, card_s, gem_s))
+
+    await asyncio.gather(*(one_user(i, u) for i, u in enumerate(users)))
+    return samples
+
+
+async def _run_notes_async(
+    config: NotesConfig, db_url: str, texts: dict[int, list[str]]
+) -> tuple[list[tuple[float, float, float]], float, int, float]:
+    api = FakeBotApi(latency=config.latency)
+    factory = UpdateFactory(api)
+    users = [factory.user(FIRST_USER_ID + i, f"Bruger{i}") for i in range(config.users)]
+    started = time.perf_counter()
+    app = build_application(
+        bench_settings(db_url),
+        request=api,
+        clock=SystemClock(),
+        rate_limiter=bench_rate_limiter(),
+        migrate=False,
+    )
+    cursor = {int(u["id"]): 0 for u in users}
+    async with app:
+        await app.start()
+        start_s = time.perf_counter() - started
+        driver = NotesDriver(app, api, factory)
+        try:
+            await _users_run(driver, users, texts, cursor, config.warmup, config.rate)
+            measured_from = time.perf_counter()
+            samples = await _users_run(driver, users, texts, cursor, config.notes, config.rate)
+            elapsed = time.perf_counter() - measured_from
+        finally:
+            await app.stop()
+    services = app.bot_data.services
+    if services is not None:
+        services.uow.engine.dispose()
+    return samples, elapsed, driver.confirmations, start_s
+
+
+def run_notes(
+    config: NotesConfig, template: Path, workdir: Path, *, profile: Profiler | None = None
+) -> NotesResult:
+    """Run one end-to-end scenario on a fresh copy of the seeded database."""
+    db_url = copy_database(template, workdir / config.name / "bench.db")
+    texts: dict[int, list[str]] = {}
+    typos = 0
+    per_user = max(40, (config.notes + config.warmup) // config.users + 1)
+    for i in range(config.users):
+        uid = FIRST_USER_ID + i
+        texts[uid], typo_count = valid_texts(db_url, uid, per_user, seed=uid)
+        typos += typo_count
+
+    async def main() -> tuple[list[tuple[float, float, float]], float, int, float]:
+        loop = asyncio.get_running_loop()
+        executor = profile.executor() if profile is not None else None
+        if executor is not None:
+            loop.set_default_executor(executor)
+        with profile.on_loop() if profile is not None else _nothing():
+            return await _run_notes_async(config, db_url, texts)
+
+    samples, elapsed, confirmations, start_s = asyncio.run(main())
+    db_notes, distinct = count_notes(db_url)
+    totals = [s[0] * 1000 for s in samples]
+    gems = [s[2] * 1000 for s in samples]
+    cards = [s[1] * 1000 for s in samples]
+    return NotesResult(
+        name=config.name,
+        users=config.users,
+        api_rtt_ms=config.latency * 1000,
+        offered_rate=config.rate,
+        notes=len(samples),
+        elapsed_s=elapsed,
+        notes_per_s=len(samples) / elapsed if elapsed > 0 else 0.0,
+        p50_ms=_percentile(totals, 0.5),
+        p99_ms=_percentile(totals, 0.99),
+        max_ms=max(totals, default=float("nan")),
+        gem_p50_ms=_percentile(gems, 0.5),
+        gem_p99_ms=_percentile(gems, 0.99),
+        card_p50_ms=_percentile(cards, 0.5),
+        confirmations=confirmations,
+        db_notes=db_notes,
+        db_distinct_sources=distinct,
+        db_ok=db_notes == confirmations == distinct,
+        typo_texts=typos,
+        start_s=start_s,
+        peak_rss_kib=peak_rss_kib(),
+    )
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def notes_configs(quick: bool) -> list[NotesConfig]:
+    """Return the end-to-end runs: 1 and 50 users, instant and 50 ms Bot API, plus paced runs."""
+    scale = 10 if quick else 1
+    return [
+        NotesConfig("notes-1u-instant", 1, 0.0, 600 // scale, 60 // scale),
+        NotesConfig("notes-50u-instant", 50, 0.0, 3000 // scale, 300 // scale),
+        NotesConfig(
+            "notes-50u-instant-paced", 50, 0.0, 1500 // scale, 150 // scale, TARGET_INSTANT_RATE
+        ),
+        NotesConfig("notes-1u-50ms", 1, 0.05, 60 // scale, 5),
+        NotesConfig("notes-50u-50ms", 50, 0.05, 1000 // scale, 100 // scale),
+        NotesConfig(
+            "notes-50u-50ms-paced", 50, 0.05, 600 // scale, 60 // scale, TARGET_SLOW_RATE
+        ),
+    ]
+
+
+# --- Profiling ----------------------------------------------------------------------------------
+
+
+class Profiler:
+    """cProfile on the event loop thread and, separately, on every worker thread."""
+
+    def __init__(self) -> None:
+        self.loop_profile = cProfile.Profile()
+        self.worker_profiles: list[cProfile.Profile] = []
+        self._lock = threading.Lock()
+
+    def _start_worker(self) -> None:
+        profile = cProfile.Profile()
+        with self._lock:
+            self.worker_profiles.append(profile)
+        profile.enable()
+
+    def executor(self) -> ThreadPoolExecutor:
+        """Return a default executor (asyncio.to_thread) whose threads are profiled."""
+        workers = min(32, (os.cpu_count() or 1) + 4)  # asyncio's default size
+        return ThreadPoolExecutor(workers, initializer=self._start_worker)
+
+    @contextmanager
+    def on_loop(self) -> Iterator[None]:
+        """Profile the event loop thread inside the block."""
+        self.loop_profile.enable()
+        try:
+            yield
+        finally:
+            self.loop_profile.disable()
+
+    def report(self, out_dir: Path, top: int) -> str:
+        """Write .prof files and return the top functions of the loop and of the workers."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.loop_profile.dump_stats(out_dir / "loop.prof")
+        parts = [_top("event loop thread", pstats.Stats(self.loop_profile), top)]
+        if self.worker_profiles:
+            for profile in self.worker_profiles:
+                profile.create_stats()
+            workers = pstats.Stats(self.worker_profiles[0])
+            for profile in self.worker_profiles[1:]:
+                workers.add(profile)
+            workers.dump_stats(out_dir / "workers.prof")
+            parts.append(_top("worker threads (asyncio.to_thread: database)", workers, top))
+        return "\n".join(parts)
+
+
+def _top(title: str, stats: pstats.Stats, top: int) -> str:
+    """Format the functions with the most own time, then the most cumulative time."""
+    lines = [f"--- {title} ---", _stats_block(stats, "tottime", top)]
+    lines.append(_stats_block(stats, "cumulative", top))
+    return "\n".join(lines)
+
+
+def _stats_block(stats: pstats.Stats, key: str, top: int) -> str:
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    total = sum(t for _, _, t, _, _ in raw.values()) or 1.0
+    index = 2 if key == "tottime" else 3
+    ranked = sorted(raw.items(), key=lambda item: item[1][index], reverse=True)[:top]
+    lines = [f"  by {key}: (total own time {total:.2f} s)", "    own s   cum s    calls  function"]
+    for (filename, line, func), (_, calls, own, cum, _) in ranked:
+        where = _short_path(filename)
+        lines.append(f"  {own:7.3f} {cum:7.3f} {calls:8d}  {func}  {where}:{line}")
+    return "\n".join(lines)
+
+
+def _short_path(filename: str) -> str:
+    for marker in ("site-packages/", "/bot/", "python3.11/"):
+        if marker in filename:
+            return filename.split(marker, 1)[1] if marker != "/bot/" else "bot/" + filename.split(
+                marker, 1
+            )[1]
+    return filename
+
+
+# --- Scenario (b): resolution -------------------------------------------------------------------
+
+
+@dataclass
+class ResolveResult:
+    """Latency of parse_quick_note against an index of some size."""
+
+    residents: int
+    build_ms: float
+    queries: int
+    p50_ms: float
+    p99_ms: float
+    mean_ms: float
+    sure: int
+    uncertain: int
+    none: int
+
+
+def type_index() -> CandidateIndex:
+    """Return the index over the twelve default diary types and their aliases."""
+    return CandidateIndex(
+        Candidate(id=i, name=name, aliases=aliases, rank=i)
+        for i, (name, aliases) in enumerate(DEFAULT_DIARY_TYPES, start=1)
+    )
+
+
+def bench_resolution(size: int, queries: int, seed: int) -> ResolveResult:
+    """Time parse_quick_note on queries with typos against size residents."""
+    names = danish_names(size, seed)
+    ordered = sorted(names)
+    started = time.perf_counter()
+    residents = CandidateIndex(
+        Candidate(id=i, name=name, rank=i) for i, name in enumerate(ordered, start=1)
+    )
+    build_ms = (time.perf_counter() - started) * 1000
+    types = type_index()
+    rng = random.Random(seed + 1)
+    texts = [quick_note_text(names, rng, typo_rate=0.3)[0] for _ in range(queries)]
+    for text in texts[:50]:
+        parse_quick_note(text, residents, types)  # warm caches
+    timings: list[float] = []
+    counts = {"sure": 0, "uncertain": 0, "none": 0}
+    clock = time.perf_counter_ns
+    for text in texts:
+        begin = clock()
+        parsed = parse_quick_note(text, residents, types)
+        timings.append((clock() - begin) / 1e6)
+        counts[parsed.resident.status] += 1
+    return ResolveResult(
+        residents=size,
+        build_ms=build_ms,
+        queries=queries,
+        p50_ms=_percentile(timings, 0.5),
+        p99_ms=_percentile(timings, 0.99),
+        mean_ms=statistics.fmean(timings),
+        sure=counts["sure"],
+        uncertain=counts["uncertain"],
+        none=counts["none"],
+    )
+
+
+# --- Scenario (c): memory -----------------------------------------------------------------------
+
+
+def peak_rss_kib() -> int:
+    """Return this process's peak RSS in KiB (ru_maxrss; KiB on Linux)."""
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def vm_hwm_kib() -> int | None:
+    """Return this process's own peak RSS from /proc (not inherited across fork and exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def current_rss_kib() -> int | None:
+    """Return this process's current RSS in KiB from /proc."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+@dataclass
+class MemoryResult:
+    """Peak RSS of a fresh process that only runs the 50-user instant scenario."""
+
+    scenario: str
+    vm_hwm_kib: int | None
+    ru_maxrss_kib: int
+    rss_after_imports_kib: int | None
+    notes: int
+    seconds: float
+
+
+def bench_memory(quick: bool, workdir: Path) -> MemoryResult:
+    """Run scenario (a) with 50 users in a fresh interpreter and read its own peak RSS."""
+    out = workdir / "memory.json"
+    command = [sys.executable, "-m", "bot.bench", "--only", "notes-50u-instant", "--json", str(out)]
+    if quick:
+        command.append("--quick")
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    data = json.loads(out.read_text(encoding="utf-8"))
+    notes = data["notes"][0]["notes"] if data.get("notes") else 0
+    return MemoryResult(
+        scenario="notes-50u-instant",
+        vm_hwm_kib=data["machine"]["vm_hwm_kib"],
+        ru_maxrss_kib=data["machine"]["peak_rss_kib"],
+        rss_after_imports_kib=data["machine"]["rss_after_imports_kib"],
+        notes=notes,
+        seconds=seconds,
+    )
+
+
+# --- Reporting ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """Everything the benchmark measured, as written to --json."""
+
+    machine: JSONDict
+    notes: list[NotesResult] = field(default_factory=list)
+    resolution: list[ResolveResult] = field(default_factory=list)
+    memory: MemoryResult | None = None
+    crash: JSONDict | None = None
+    targets: list[JSONDict] = field(default_factory=list)
+    profile: str | None = None
+
+
+def machine_info(rss_after_imports: int | None) -> JSONDict:
+    """Describe the machine: cores, Python, platform."""
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "rss_after_imports_kib": rss_after_imports,
+        "peak_rss_kib": peak_rss_kib(),
+        "vm_hwm_kib": vm_hwm_kib(),
+    }
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def print_notes(results: Sequence[NotesResult]) -> None:
+    """Print the end-to-end table."""
+    print()
+    print("(a) Quick notes end to end: text -> card -> Gem -> 'Gemt' edit (SQLite file, WAL)")
+    header = (
+        f"{'scenario':26} {'users':>5} {'rtt':>5} {'offered':>8} {'notes':>6} {'notes/s':>8} "
+        f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'card p50':>9} {'gem p50':>8} "
+        f"{'gem p99':>8} {'db ok':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        offered = f"{r.offered_rate:.0f}/s" if r.offered_rate else "max"
+        print(
+            f"{r.name:26} {r.users:5d} {r.api_rtt_ms:4.0f}ms {offered:>8} {r.notes:6d} "
+            f"{r.notes_per_s:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.max_ms:8.1f} "
+            f"{r.card_p50_ms:9.1f} {r.gem_p50_ms:8.1f} {r.gem_p99_ms:8.1f} "
+            f"{'yes' if r.db_ok else 'NO':>6}"
+        )
+    print(
+        "  latency = enqueue of the text update -> the 'Gemt' edit (both updates); "
+        "gem = the Gem press alone; card = text -> card."
+    )
+    print(
+        "  'max' runs: every user sends the next note the moment the last one is confirmed "
+        "(closed loop, saturation): latency ~ users / throughput by construction. "
+        "'paced' runs offer a fixed total rate."
+    )
+    if results:
+        print(
+            f"  app start (build + initialize + start): {results[0].start_s * 1000:.0f} ms; "
+            f"db ok = notes in the database == confirmations == distinct sources"
+        )
+
+
+def print_resolution(results: Sequence[ResolveResult]) -> None:
+    """Print the resolution table."""
+    print()
+    print("(b) parse_quick_note: resident + 12 diary types, queries with ~30% typos")
+    header = (
+        f"{'residents':>9} {'build ms':>9} {'queries':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'mean ms':>8} {'sure':>6} {'unsure':>6} {'none':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(
+            f"{r.residents:9d} {r.build_ms:9.1f} {r.queries:8d} {r.p50_ms:8.3f} {r.p99_ms:8.3f} "
+            f"{r.mean_ms:8.3f} {r.sure:6d} {r.uncertain:6d} {r.none:6d}"
+        )
+
+
+def print_memory(report: Report) -> None:
+    """Print the peak RSS figures."""
+    print()
+    print("(c) Peak memory")
+    own = report.machine
+    print(
+        f"  this process (everything it ran): ru_maxrss {own['peak_rss_kib'] / 1024:.1f} MiB, "
+        f"VmHWM {_fmt((own['vm_hwm_kib'] or 0) / 1024)} MiB"
+    )
+    memory = report.memory
+    if memory is not None:
+        hwm = memory.vm_hwm_kib
+        print(
+            f"  fresh process running only {memory.scenario} ({memory.notes} notes): "
+            f"peak RSS (VmHWM) {_fmt(hwm / 1024 if hwm else None)} MiB; "
+            f"after imports {_fmt((memory.rss_after_imports_kib or 0) / 1024)} MiB"
+        )
+        print(
+            f"  (its ru_maxrss reads {memory.ru_maxrss_kib / 1024:.1f} MiB: Linux carries the "
+            "parent's peak into a child across fork+exec, so VmHWM is the honest figure)"
+        )
+
+
+def evaluate_targets(report: Report) -> list[JSONDict]:
+    """Compare the results with the targets; each row says PASS or MISS."""
+    rows: list[JSONDict] = []
+    by_name = {r.name: r for r in report.notes}
+
+    def row(target: str, measured: float | None, ok: bool | None, unit: str) -> None:
+        verdict = "n/a" if ok is None else ("PASS" if ok else "MISS")
+        rows.append({"target": target, "measured": measured, "unit": unit, "result": verdict})
+
+    saturated = by_name.get("notes-50u-instant")
+    paced = by_name.get("notes-50u-instant-paced")
+    single = by_name.get("notes-1u-instant")
+    if saturated:
+        row(
+            f"instant: >= {TARGET_INSTANT_RATE:.0f} saved notes/s (50 users, max)",
+            saturated.notes_per_s,
+            saturated.notes_per_s >= TARGET_INSTANT_RATE,
+            "notes/s",
+        )
+    if paced:
+        keeps_up = paced.notes_per_s >= 0.95 * TARGET_INSTANT_RATE
+        row(
+            f"instant: p99 <= {TARGET_INSTANT_P99_MS:.0f} ms at {TARGET_INSTANT_RATE:.0f} notes/s "
+            "offered (50 users)",
+            paced.p99_ms,
+            paced.p99_ms <= TARGET_INSTANT_P99_MS and keeps_up,
+            "ms",
+        )
+    if single:
+        row(
+            f"instant: p99 <= {TARGET_INSTANT_P99_MS:.0f} ms for 1 user (unloaded)",
+            single.p99_ms,
+            single.p99_ms <= TARGET_INSTANT_P99_MS,
+            "ms",
+        )
+    if saturated:
+        row(
+            f"instant: p99 <= {TARGET_INSTANT_P99_MS:.0f} ms with 50 users at max rate",
+            saturated.p99_ms,
+            saturated.p99_ms <= TARGET_INSTANT_P99_MS,
+            "ms",
+        )
+    slow = by_name.get("notes-50u-50ms")
+    slow_paced = by_name.get("notes-50u-50ms-paced")
+    if slow:
+        row(
+            f"50 ms RTT: >= {TARGET_SLOW_RATE:.0f} saved notes/s (50 users, max)",
+            slow.notes_per_s,
+            slow.notes_per_s >= TARGET_SLOW_RATE,
+            "notes/s",
+        )
+        row(
+            f"50 ms RTT: p99 <= {TARGET_SLOW_P99_MS:.0f} ms (50 users, max)",
+            slow.p99_ms,
+            slow.p99_ms <= TARGET_SLOW_P99_MS,
+            "ms",
+        )
+    if slow_paced:
+        row(
+            f"50 ms RTT: p99 <= {TARGET_SLOW_P99_MS:.0f} ms at {TARGET_SLOW_RATE:.0f} notes/s "
+            "offered",
+            slow_paced.p99_ms,
+            slow_paced.p99_ms <= TARGET_SLOW_P99_MS
+            and slow_paced.notes_per_s >= 0.95 * TARGET_SLOW_RATE,
+            "ms",
+        )
+    for r in report.notes:
+        if not r.db_ok:
+            row(f"{r.name}: database holds exactly the confirmed notes", 0, False, "")
+    for res in report.resolution:
+        if res.residents == 1000:
+            row(
+                f"resolution: p50 <= {TARGET_RESOLVE_P50_MS:.0f} ms at 1,000 residents",
+                res.p50_ms,
+                res.p50_ms <= TARGET_RESOLVE_P50_MS,
+                "ms",
+            )
+    if report.memory is not None and report.memory.vm_hwm_kib is not None:
+        mib = report.memory.vm_hwm_kib / 1024
+        row(f"memory: peak RSS <= {TARGET_RSS_MB:.0f} MB (fresh process, 50 users)", mib,
+            mib * 1024 * 1024 <= TARGET_RSS_MB * 1_000_000, "MiB")  # fmt: skip
+    if report.crash is not None:
+        ok = report.crash["lost"] == 0 and report.crash["duplicates"] == 0
+        row("crash: lost == 0, duplicates == 0, integrity ok", report.crash["lost"],
+            ok and report.crash["integrity_ok"], "lost")  # fmt: skip
+    return rows
+
+
+def print_targets(rows: Sequence[JSONDict]) -> None:
+    """Print PASS/MISS per target."""
+    if not rows:
+        return
+    print()
+    print("Targets")
+    for r in rows:
+        measured = r["measured"]
+        shown = f"{measured:.3f}" if isinstance(measured, float) and measured < 10 else (
+            f"{measured:.1f}" if isinstance(measured, float) else str(measured)
+        )
+        print(f"  {r['result']:4}  {r['target']:68} {shown:>10} {r['unit']}")
+
+
+# --- Command line -------------------------------------------------------------------------------
+
+SCENARIOS = ("notes", "resolve", "memory", "crash", "profile")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot bench",
+        description="Benchmark quick notes end to end, name resolution, memory; crash test.",
+    )
+    parser.add_argument("--quick", action="store_true", help="a short smoke run")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"run only these (repeatable or comma-separated): {', '.join(SCENARIOS)}, "
+        "or one notes run such as notes-50u-instant; crash and profile run only when named",
+    )
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the results here")
+    parser.add_argument("--kills", type=int, default=100, help="SIGKILLs for the crash test")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (crash test)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile the 50-user instant run with cProfile (loop and worker threads); "
+        "--only profile runs just that",
+    )
+    parser.add_argument("--profile-dir", type=Path, default=None, help="where .prof files go")
+    parser.add_argument("--top", type=int, default=25, help="functions listed per profile")
+    return parser
+
+
+def _selected(only: Sequence[str]) -> set[str]:
+    names = {part.strip() for item in only for part in item.split(",") if part.strip()}
+    return names or {"notes", "resolve", "memory"}
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark; return 0, or 1 when a target is missed or a check fails."""
+    rss_after_imports = current_rss_kib()
+    args = _parser().parse_args(argv)
+    selected = _selected(args.only)
+    if args.profile:
+        selected.add("profile")
+    configs = notes_configs(args.quick)
+    unknown = selected - set(SCENARIOS) - {c.name for c in configs}
+    if unknown:
+        print(f"unknown benchmark: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    report = Report(machine=machine_info(rss_after_imports))
+    m = report.machine
+    print(
+        f"Machine: {m['cores']} cores (os.cpu_count), Python {m['python']} "
+        f"({m['implementation']}), {m['platform']}"
+    )
+    run_configs = [c for c in configs if "notes" in selected or c.name in selected]
+    profiling = "profile" in selected
+    if run_configs or profiling:
+        print(
+            f"Rate limiter: AIORateLimiter(overall_max_rate=0, max_retries={MAX_RETRIES}) - "
+            "Telegram's overall flood limit is switched off (0 disables it) and PTB's limiter "
+            "has no per-chat limit for private chats, so nothing throttles these runs."
+        )
+        print("Transport: bot.fakeapi.FakeBotApi in process; updates go through app.update_queue "
+              "and the real PerUserUpdateProcessor.")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="dagbogsbot-bench-") as tmp:
+        workdir = Path(tmp)
+        template = workdir / "template.db"
+        if run_configs or profiling:
+            names = danish_names(50, seed=7)
+            ids = [FIRST_USER_ID + i for i in range(50)]
+            migrate_s = make_template(template, names, ids)
+            print(f"Database: SQLite file, migrations took {migrate_s * 1000:.0f} ms (once).")
+        for config in run_configs:
+            result = run_notes(config, template, workdir)
+            report.notes.append(result)
+            print(
+                f"  {config.name}: {result.notes} notes, {result.notes_per_s:.1f}/s, "
+                f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms",
+                flush=True,
+            )
+        if report.notes:
+            print_notes(report.notes)
+        if "resolve" in selected:
+            queries = 500 if args.quick else 5000
+            report.resolution = [bench_resolution(n, queries, seed=11) for n in (50, 1000, 10000)]
+            print_resolution(report.resolution)
+        if "memory" in selected:
+            report.memory = bench_memory(args.quick, workdir)
+        if "crash" in selected:
+            from bot import crashtest  # noqa: PLC0415 - only this scenario needs it
+
+            crash = crashtest.run_crash_test(
+                args.kills, args.seed, workdir / "crash", progress=True
+            )
+            report.crash = asdict(crash)
+            print()
+            print(crash.summary())
+        if profiling:
+            report.profile = profile_run(args, template, workdir)
+            print()
+            print(report.profile)
+    report.machine = machine_info(rss_after_imports)
+    if report.memory is not None or "notes" in selected:
+        print_memory(report)
+    report.targets = evaluate_targets(report)
+    print_targets(report.targets)
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+    missed = [r for r in report.targets if r["result"] == "MISS"]
+    return 1 if missed else 0
+
+
+def profile_run(args: argparse.Namespace, template: Path, workdir: Path) -> str:
+    """Run the 50-user instant scenario under cProfile and return the top functions."""
+    scale = 10 if args.quick else 2
+    config = NotesConfig("profile-50u-instant", 50, 0.0, 3000 // scale, 300 // scale)
+    profiler = Profiler()
+    result = run_notes(config, template, workdir, profile=profiler)
+    out_dir = args.profile_dir or workdir / "profile"
+    header = (
+        f"Profile of {config.name} ({result.notes} notes, {result.notes_per_s:.1f}/s under "
+        f"cProfile; .prof files in {out_dir}):"
+    )
+    return header + "\n" + profiler.report(out_dir, args.top)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
