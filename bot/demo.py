@@ -107,9 +107,10 @@ def _safe_date(year: int, month: int, day: int) -> date:
 
 def demo_clock(today: date | None, tz: ZoneInfo) -> Clock:
     """Return the real clock, or one moved so that it is now `today` at the current time of day."""
+    real = SystemClock()
     if today is None:
-        return SystemClock()
-    now = datetime.now(UTC)
+        return real
+    now = real.now()
     local = now.astimezone(tz)
     wanted = datetime.combine(today, local.time(), tzinfo=tz)
     # Subtract in UTC: two times in the same zone would otherwise be subtracted as wall-clock

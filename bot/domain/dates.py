@@ -33,8 +33,12 @@ def parse_danish_date(text: str, today: date) -> date:
     elif m := _DMY.match(raw):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
         if len(m[3]) == 2:
-            # Two-digit years: the nearest century that does not put the date >10 years ahead.
-            year += 2000 if 2000 + year <= today.year + 10 else 1900
+            # Two-digit years: the latest century that puts the date at most 10 years ahead.
+            year += today.year // 100 * 100
+            if year > today.year + 10:
+                year -= 100
+            elif year + 100 <= today.year + 10:
+                year += 100
     elif (m := _WORDS.match(raw)) and m[2] in MONTHS:
         day, month, year = int(m[1]), MONTHS[m[2]], int(m[3])
     else:

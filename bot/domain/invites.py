@@ -7,7 +7,7 @@ import re
 import secrets
 
 CODE_BYTES = 24  # 192 bits; the base64url form is 32 characters, within Telegram's 64 for /start
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
 def new_invite_code() -> str:
@@ -23,7 +23,7 @@ def hash_invite_code(code: str) -> str:
 
 def looks_like_code(text: str) -> bool:
     """Tell whether text has the shape of an invite code."""
-    return bool(CODE_PATTERN.match(text))
+    return bool(CODE_PATTERN.fullmatch(text))
 
 
 def deep_link(bot_username: str, code: str) -> str:

@@ -40,7 +40,9 @@ def split_for_telegram(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]
             cut = window.rfind(" ")
         if cut < limit // 2:
             cut = limit
-        parts.append(rest[:cut].rstrip())
+        part = rest[:cut].rstrip()
+        if part:  # leading white space must not become an empty message
+            parts.append(part)
         rest = rest[cut:].lstrip()
     if rest or not parts:
         parts.append(rest)

@@ -11,8 +11,8 @@ import re
 from typing import Any, ClassVar, Self, get_type_hints
 
 MAX_CALLBACK_BYTES = 64
-_WORD = re.compile(r"^[a-z]{1,8}$")
-_INT = re.compile(r"^-?\d{1,15}$")
+_WORD = re.compile(r"[a-z]{1,8}")
+_INT = re.compile(r"-?[0-9]{1,15}")
 
 
 class BadCallbackData(ValueError):
@@ -29,6 +29,7 @@ class CallbackData:
         values = [str(getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
         data = ":".join([self.PREFIX, *values])
         assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+        assert type(self).parse(data) == self, data  # a button that can't be parsed never works
         return data
 
     @classmethod
@@ -49,14 +50,17 @@ class CallbackData:
         values: dict[str, Any] = {}
         for f, raw in zip(fields, parts, strict=True):
             if hints[f.name] is int:
-                if not _INT.match(raw):
+                if not _INT.fullmatch(raw):
                     raise BadCallbackData(data)
                 values[f.name] = int(raw)
             else:
-                if not _WORD.match(raw):
+                if not _WORD.fullmatch(raw):
                     raise BadCallbackData(data)
                 values[f.name] = raw
-        return cls(**values)
+        parsed = cls(**values)
+        if ":".join([cls.PREFIX, *(str(getattr(parsed, f.name)) for f in fields)]) != data:
+            raise BadCallbackData(data)  # "007" or "-0": not what pack() writes
+        return parsed
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from bot.domain.invites import hash_invite_code, looks_like_code, new_invite_cod
 from bot.storage.models import Invite, Staff
 from bot.storage.uow import UnitOfWork
 
+MAX_DEPARTMENT_NAME = 120  # the column's length
+
 
 @dataclass(frozen=True, slots=True)
 class NewInvite:
@@ -54,6 +56,8 @@ def create_invite(
         if department_name is not None:
             if not department_name.strip():
                 raise InvalidInput("staff.department_name_empty")
+            if len(department_name.strip()) > MAX_DEPARTMENT_NAME:
+                raise InvalidInput("staff.department_name_too_long", limit=MAX_DEPARTMENT_NAME)
             department, _ = uow.org.get_or_create_department(department_name, now)
         elif department_id is not None:
             found = uow.org.department(department_id)

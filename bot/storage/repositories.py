@@ -34,9 +34,13 @@ class OrgRepository(_Repository):
     """Departments."""
 
     def department_by_name(self, name: str) -> Department | None:
-        """Find a department by its exact name, ignoring case."""
-        stmt = select(Department).where(sa.func.lower(Department.name) == name.strip().lower())
-        return self.session.exec(stmt).first()
+        """Find a department by its exact name, ignoring case (Æ/Ø/Å too)."""
+        # SQLite's lower() folds ASCII only; departments are few, so compare here.
+        wanted = name.strip().casefold()
+        return next(
+            (d for d in self.session.exec(select(Department)) if d.name.casefold() == wanted),
+            None,
+        )
 
     def get_or_create_department(self, name: str, now: datetime) -> tuple[Department, bool]:
         """Return the named department, creating it when missing."""
@@ -215,16 +219,18 @@ class DiaryTypeRepository(_Repository):
         return self.session.get(DiaryType, type_id)
 
     def by_name(self, name: str) -> DiaryType | None:
-        """Find a type by name, ignoring case."""
-        stmt = select(DiaryType).where(sa.func.lower(DiaryType.name) == name.strip().lower())
-        return self.session.exec(stmt).first()
+        """Find a type by name, ignoring case (Æ/Ø/Å too; SQLite's lower() folds ASCII only)."""
+        wanted = name.strip().casefold()
+        return next(
+            (t for t in self.session.exec(select(DiaryType)) if t.name.casefold() == wanted),
+            None,
+        )
 
     def alias_owner(self, alias: str) -> int | None:
         """Return the id of the type that owns an alias (case-insensitive), if any."""
-        stmt = select(DiaryTypeAlias.diary_type_id).where(
-            sa.func.lower(DiaryTypeAlias.alias) == alias.strip().lower()
-        )
-        return self.session.exec(stmt).first()
+        wanted = alias.strip().casefold()
+        rows = self.session.exec(select(DiaryTypeAlias.diary_type_id, DiaryTypeAlias.alias))
+        return next((type_id for type_id, a in rows if a.casefold() == wanted), None)
 
     def add(self, diary_type: DiaryType) -> DiaryType:
         """Add a type."""

@@ -26,6 +26,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Afdelingens navn må ikke være tomt.",
         "The department name must not be empty.",
     ),
+    "staff.department_name_too_long": (
+        "Afdelingens navn er for langt (højst {limit} tegn).",
+        "The department name is too long (at most {limit} characters).",
+    ),
     "invites.leaders_only": (
         "Kun ledere kan invitere kolleger.",
         "Only leaders can invite colleagues.",

@@ -22,7 +22,7 @@ BUTTON_LINE = re.compile(r"^  \[\d+\] ")
 BUTTON_CELL = re.compile(r"\[(\d+)\] (.+?)(?=   \[\d+\] |$)")
 SAVED_CARD = "✅ Gemt kl."
 MINE_TITLE = "Dine seneste noter"
-WELCOME = "Velkommen, Dig! Du er registreret som Afdelingsleder i Demo-afdelingen."
+WELCOME = "Velkommen, Dig! Du er registreret som afdelingsleder i Demo-afdelingen."
 
 Step = str | Callable[[str], str]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -44,17 +45,6 @@ class Team:
     user: dict[str, Any]
     user_b: dict[str, Any]
     types: dict[str, int]
-
-    def resident_name(self, resident_id: int) -> str:
-        """Return the display name of one of the team's residents."""
-        names = {
-            self.mia: "Mia",
-            self.oliver: "Oliver",
-            self.olivia: "Olivia",
-            self.ella: "Ella",
-            self.bo: "Bo",
-        }
-        return names[resident_id]
 
 
 @pytest.fixture
@@ -206,12 +196,13 @@ def last_user_message(bot: BotHarness, user: dict[str, Any]) -> StoredMessage:
     return max(mine, key=lambda m: m.message_id)
 
 
-def card_of(bot: BotHarness, user: dict[str, Any], draft_id: int) -> StoredMessage:
-    """Return the newest bot message in the chat whose buttons (once) acted on draft_id."""
-    for message in reversed(bot.api.messages(user["id"])):
-        if message.from_bot and message.inline_keyboard and card_draft_id(message) == draft_id:
-            return message
-    raise LookupError(f"no card for draft {draft_id}")
+def edited_update(bot: BotHarness, original: dict[str, Any], text: str) -> dict[str, Any]:
+    """Return the edited_message update Telegram sends when the user corrects a message."""
+    message = copy.deepcopy(original["message"])
+    message["text"] = text
+    message["edit_date"] = message["date"] + 30
+    message.pop("entities", None)
+    return {"update_id": bot.updates.next_update_id(), "edited_message": message}
 
 
 def on_edit_with(
@@ -226,4 +217,3 @@ def on_edit_with(
             seen.append(str(call.params["text"]))
 
     return listener, seen
-

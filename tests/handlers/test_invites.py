@@ -96,7 +96,7 @@ async def test_invite_link_from_the_chat_registers_the_new_colleague(
 
     await bot.send(newcomer, f"/start {code}")
 
-    assert bot.texts(newcomer)[0] == f"Velkommen, Nina! Du er registreret som {label} i Afd A."
+    assert bot.texts(newcomer)[0] == f"Velkommen, Nina! Du er registreret som {role.value} i Afd A."
     with Session(bot.uow.engine) as session:
         nina = session.exec(select(Staff).where(Staff.telegram_user_id == 77)).one()
         deps = session.exec(
@@ -168,7 +168,7 @@ async def test_tilbudsleder_picks_role_and_department(bot: BotHarness, org: Org)
     await bot.send(newcomer, f"/start {code}")
 
     assert bot.texts(newcomer)[0] == (
-        "Velkommen, Anders! Du er registreret som Afdelingsleder i Afd B."
+        "Velkommen, Anders! Du er registreret som afdelingsleder i Afd B."
     )
     assert "For ledere" in bot.texts(newcomer)[-1]
 

@@ -14,9 +14,9 @@ from tests import factories
 from tests.handlers.conftest import (
     KOMM,
     SUNDHED,
+    HarnessFactory,
     Team,
     add_note,
-    all_notes,
     audit_events,
     button_data,
     labels,
@@ -282,9 +282,7 @@ async def test_confirming_a_delete_twice_is_answered_not_repeated(
     "keeps the EDITING_TEXT state, so the next message finds no note id and is swallowed",
     strict=True,
 )
-async def test_a_failed_edit_does_not_swallow_the_next_message(
-    bot: BotHarness, team: Team
-) -> None:
+async def test_a_failed_edit_does_not_swallow_the_next_message(bot: BotHarness, team: Team) -> None:
     note_id = _note(bot, team, "pegede på saft", ago=timedelta(hours=23, minutes=59))
     await bot.send(team.user, "/mine")
     await bot.press(team.user, "✏️ Ret 1")
@@ -397,7 +395,9 @@ async def test_noter_with_an_uncertain_name_offers_buttons(
     assert read.resident_id == resident_id
 
 
-@pytest.mark.parametrize("query", ["bo", "Bo", "xyzzy"], ids=["other-dept", "other-dept-cap", "nobody"])
+@pytest.mark.parametrize(
+    "query", ["bo", "Bo", "xyzzy"], ids=["other-dept", "other-dept-cap", "nobody"]
+)
 async def test_noter_finds_nobody_outside_my_residents(
     bot: BotHarness, team: Team, query: str
 ) -> None:
@@ -428,3 +428,45 @@ async def test_noter_without_a_name_explains_itself(bot: BotHarness, team: Team)
 
     assert bot.last(team.user).text == "Skriv navnet efter kommandoen, fx /noter mia."
     assert team.mia
+
+
+@pytest.mark.xfail(
+    reason="a Ret pressed while /note waits for text does not end /note: the note flow "
+    "(group 1) takes the new text as the /note draft's text and the edit (group 2) stays "
+    "pending for whatever is typed next",
+    strict=True,
+)
+async def test_ret_pressed_while_note_waits_for_text_gets_the_text(
+    bot: BotHarness, team: Team
+) -> None:
+    note_id = _note(bot, team, "pegede på saft", ago=timedelta(hours=1))
+    await bot.send(team.user, "/mine")
+    mine = bot.last(team.user)
+    await bot.send(team.user, "/note")
+    await bot.press(team.user, "Ella")
+    await bot.press(team.user, SUNDHED)
+
+    await bot.press_data(team.user, button_data(mine, "✏️ Ret 1"), message_id=mine.message_id)
+    await bot.send(team.user, "pegede på æblejuice")
+
+    assert _get(bot, note_id).text == "pegede på æblejuice"
+    assert bot.last(team.user).text == f"✏️ Noten om Mia ({KOMM}) er rettet."
+
+
+@pytest.mark.parametrize(
+    ("hours", "age", "changeable"),
+    [(2, timedelta(hours=1, minutes=59), True), (2, timedelta(hours=2, minutes=1), False)],
+    ids=["inside-2h", "outside-2h"],
+)
+async def test_the_edit_window_follows_the_setting(
+    harness: HarnessFactory, team: Team, hours: int, age: timedelta, changeable: bool
+) -> None:
+    async with harness(edit_window_hours=hours) as bot:
+        note_id = _note(bot, team, "pegede på saft", ago=age)
+
+        await bot.send(team.user, "/mine")
+        assert labels(bot.last(team.user)) == (["✏️ Ret 1", "🗑 Slet 1"] if changeable else [])
+        await bot.press_data(team.user, f"m:e:{note_id}")
+        await bot.send(team.user, "ny tekst")
+
+        assert _get(bot, note_id).text == ("ny tekst" if changeable else "pegede på saft")

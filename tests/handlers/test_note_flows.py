@@ -26,9 +26,7 @@ from tests.tg import BotHarness
 ASK_RESIDENT = "📝 Hvem handler noten om?\nBeboer: ?\nType: ?"
 
 
-async def test_note_walks_through_resident_type_text_and_saves(
-    bot: BotHarness, team: Team
-) -> None:
+async def test_note_walks_through_resident_type_text_and_saves(bot: BotHarness, team: Team) -> None:
     await bot.send(team.user, "/note")
     card = bot.last(team.user)
     assert card.text == ASK_RESIDENT
@@ -195,9 +193,7 @@ async def test_annuller_leaves_the_flow_and_stores_nothing(
     assert all_notes(bot.uow.engine) == []
 
 
-async def test_annuller_outside_a_flow_says_there_is_nothing(
-    bot: BotHarness, team: Team
-) -> None:
+async def test_annuller_outside_a_flow_says_there_is_nothing(bot: BotHarness, team: Team) -> None:
     await bot.send(team.user, "/annuller")
 
     assert bot.last(team.user).text == plain("common.nothing_to_cancel")
@@ -239,9 +235,7 @@ async def test_another_command_mid_flow_ends_it_and_runs(
     await bot.press(team.user, KOMM)
 
     await bot.send(team.user, command)
-    replies = [
-        m.text or "" for m in bot.api.messages(42) if m.from_bot and not m.inline_keyboard
-    ]
+    replies = [m.text or "" for m in bot.api.messages(42) if m.from_bot and not m.inline_keyboard]
     assert replies
     assert replies[0].startswith(reply_start)
 

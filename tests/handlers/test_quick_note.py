@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from bot.domain.access import Role
-from bot.storage.models import DiaryNote
+from bot.storage.models import DiaryNote, Resident
 from bot.texts import plain
 from tests import factories
 from tests.handlers.conftest import (
@@ -160,7 +160,10 @@ async def test_danish_letters_and_their_spellings_find_the_resident(
     bot: BotHarness, team: Team, text: str, name: str
 ) -> None:
     now = bot.clock.now()
-    ids = {n: factories.resident(bot.uow, n, team.dep_a, now) for n in ("Søren", "Åse", "Bjørn", "Kæmpe")}
+    ids = {
+        n: factories.resident(bot.uow, n, team.dep_a, now)
+        for n in ("Søren", "Åse", "Bjørn", "Kæmpe")
+    }
 
     await bot.send(team.user, text)
 
@@ -325,9 +328,7 @@ async def test_annuller_stores_nothing_and_closes_the_card(bot: BotHarness, team
 # --- other departments ------------------------------------------------------------------------
 
 
-async def test_resident_of_another_department_is_never_matched(
-    bot: BotHarness, team: Team
-) -> None:
+async def test_resident_of_another_department_is_never_matched(bot: BotHarness, team: Team) -> None:
     await bot.send(team.user, "bo komm var glad")
 
     card = bot.last(team.user)
@@ -427,9 +428,7 @@ async def test_gem_stores_one_note_with_an_audit_event(bot: BotHarness, team: Te
     assert bot.alerts() == [plain("notes.saved_toast")]
 
 
-async def test_card_says_gemt_only_once_the_note_is_committed(
-    bot: BotHarness, team: Team
-) -> None:
+async def test_card_says_gemt_only_once_the_note_is_committed(bot: BotHarness, team: Team) -> None:
     stored_when_shown: list[int] = []
 
     def check() -> None:
@@ -484,9 +483,7 @@ async def test_redelivered_message_shows_the_same_draft_and_saves_once(
     assert (bot.last(team.user).text or "").startswith("✅ Gemt")
 
 
-async def test_gem_deletes_the_users_message_when_configured(
-    bot: BotHarness, team: Team
-) -> None:
+async def test_gem_deletes_the_users_message_when_configured(bot: BotHarness, team: Team) -> None:
     assert bot.settings.delete_note_messages
     await bot.send(team.user, "mia komm pegede på saft")
     source = last_user_message(bot, team.user)
@@ -515,9 +512,7 @@ async def test_gem_keeps_the_users_message_when_not_configured(
         assert not any(m.deleted for m in bot.api.messages(42, include_deleted=True))
 
 
-async def test_cancelled_card_never_deletes_the_users_message(
-    bot: BotHarness, team: Team
-) -> None:
+async def test_cancelled_card_never_deletes_the_users_message(bot: BotHarness, team: Team) -> None:
     await bot.send(team.user, "mia komm pegede på saft")
     await bot.press(team.user, "Annullér")
 
@@ -571,9 +566,7 @@ async def test_fortryd_after_ten_minutes_is_too_late_and_the_note_stays(
     await bot.press(team.user, "Fortryd")
 
     assert bot.alerts()[-1] == plain("notes.undo_expired")
-    [answer] = [
-        c for c in bot.api.calls_to("answerCallbackQuery") if c.params.get("show_alert")
-    ]
+    [answer] = [c for c in bot.api.calls_to("answerCallbackQuery") if c.params.get("show_alert")]
     assert answer.params["text"] == plain("notes.undo_expired")
     [note] = all_notes(bot.uow.engine)
     assert (note.deleted, note.deleted_at) == (False, None)
@@ -589,3 +582,96 @@ async def test_undone_note_leaves_mine(bot: BotHarness, team: Team) -> None:
 
     assert "pegede på saft" not in (bot.last(team.user).text or "")
     assert "Ingen noter endnu." in (bot.last(team.user).text or "")
+
+
+# --- substitutes, settings, time zone -------------------------------------------------------
+
+
+async def test_a_vikar_only_matches_assigned_residents(bot: BotHarness, team: Team) -> None:
+    now = bot.clock.now()
+    factories.staff(bot.uow, 45, Role.VIKAR, [team.dep_a], now, assigned=[team.mia])
+    vikar = bot.user(45)
+
+    await bot.send(vikar, "oliver komm vinkede")
+    assert bot.last(vikar).text == "📝 Hvem handler noten om?\n" + details(
+        "?", "?", "oliver komm vinkede"
+    )
+    assert labels(bot.last(vikar)) == ["Mia", "Annullér"]
+    draft_id = card_draft_id(bot.last(vikar))
+    await bot.press_data(vikar, f"n:{draft_id}:pr:{team.oliver}")
+    assert bot.alerts() == [plain("error.not_allowed")]
+
+    await bot.send(vikar, "mia komm vinkede")
+    await bot.press(vikar, "Gem")
+    [note] = all_notes(bot.uow.engine)
+    assert note.resident_id == team.mia
+
+
+@pytest.mark.parametrize(
+    ("undo_minutes", "after", "undone"),
+    [
+        (1, timedelta(seconds=59), True),
+        (1, timedelta(seconds=61), False),
+        (30, timedelta(minutes=29), True),
+        (30, timedelta(minutes=31), False),
+    ],
+    ids=["1min-in", "1min-out", "30min-in", "30min-out"],
+)
+async def test_the_undo_window_follows_the_setting(
+    harness: HarnessFactory,
+    team: Team,
+    undo_minutes: int,
+    after: timedelta,
+    undone: bool,
+) -> None:
+    async with harness(undo_minutes=undo_minutes) as bot:
+        await bot.send(team.user, "mia komm vinkede")
+        await bot.press(team.user, "Gem")
+        bot.clock.advance(after)
+
+        await bot.press(team.user, "Fortryd")
+
+        [note] = all_notes(bot.uow.engine)
+        assert note.deleted is undone
+        expected = plain("notes.undone_toast") if undone else plain("notes.undo_expired")
+        assert bot.alerts()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("utc", "shown"),
+    [
+        (datetime(2026, 11, 23, 9, 0, tzinfo=UTC), "10:00"),
+        (datetime(2026, 7, 1, 9, 0, tzinfo=UTC), "11:00"),
+        (datetime(2026, 3, 29, 0, 59, tzinfo=UTC), "01:59"),
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "03:00"),
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), "00:30"),
+    ],
+    ids=["winter", "summer", "before-dst-switch", "after-dst-switch", "new-year"],
+)
+async def test_saved_time_is_copenhagen_wall_clock(
+    bot: BotHarness, team: Team, utc: datetime, shown: str
+) -> None:
+    bot.clock.set(utc)
+    await bot.send(team.user, "mia komm vinkede")
+    await bot.press(team.user, "Gem")
+
+    assert (bot.last(team.user).text or "").startswith(f"✅ Gemt kl. {shown}\n")
+    [note] = all_notes(bot.uow.engine)
+    assert note.created_at == utc
+
+
+async def test_gem_after_the_resident_moved_out_stores_nothing(bot: BotHarness, team: Team) -> None:
+    await bot.send(team.user, "mia komm vinkede")
+    with Session(bot.uow.engine) as session:
+        mia = session.get(Resident, team.mia)
+        assert mia is not None
+        mia.moved_out_on = bot.clock.now().date()
+        mia.updated_at = bot.clock.now()
+        session.add(mia)
+        session.commit()
+
+    await bot.press(team.user, "Gem")
+
+    assert bot.alerts() == [plain("notes.resident_moved_out", name="Mia")]
+    assert all_notes(bot.uow.engine) == []
+    assert [d.status for d in all_drafts(bot.uow.engine)] == ["open"]

@@ -463,8 +463,8 @@ async def test_annuller_while_editing_keeps_the_value(bot: BotHarness, org: Org)
 @pytest.mark.xfail(
     reason="services/residents.py edit_resident does not check the (department, name, birth "
     "date) key that add_resident checks, so renaming onto an existing resident hits the "
-    "uq_resident constraint: IntegrityError, 'Beklager, noget gik galt' instead of "
-    "residents.exists",
+    "uq_resident constraint: an IntegrityError reaches the error handler ('Beklager') and the "
+    "typed name then falls through to the quick-note handler, instead of residents.exists",
     strict=True,
 )
 async def test_renaming_onto_an_existing_resident_is_a_clear_refusal(
@@ -642,4 +642,3 @@ async def test_i_dag_under_an_older_question_moves_out_that_resident(
 
     assert resident(bot, ida).moved_out_on is None
     assert resident(bot, org.mia).moved_out_on in (None, TODAY)
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import timedelta
 
@@ -18,19 +19,16 @@ from tests.tg import BotHarness
 
 TTL = timedelta(hours=72)
 
-ROLE_LABELS = {
-    Role.MEDARBEJDER: "Medarbejder",
-    Role.VIKAR: "Vikar",
-    Role.AFDELINGSLEDER: "Afdelingsleder",
-    Role.TILBUDSLEDER: "Tilbudsleder",
-}
-
 
 def invite(bot: BotHarness, role: Role, department: str = "Afd A") -> NewInvite:
     """Make an invite as the operator does from the command line."""
     return staff_service.create_invite(
         bot.uow(), bot.clock, None, role, department_name=department, ttl=TTL
     )
+
+
+def hash_of(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
 
 
 def staff_rows(bot: BotHarness) -> list[Staff]:
@@ -84,7 +82,7 @@ async def test_start_with_code_registers_role_and_department(bot: BotHarness, ro
     assert stored.used_by_id == person.id
 
     welcome, *rest = bot.texts(user)
-    assert welcome == f"Velkommen, Sara! Du er registreret som {ROLE_LABELS[role]} i Afd Solsikken."
+    assert welcome == f"Velkommen, Sara! Du er registreret som {role.value} i Afd Solsikken."
     assert "Sådan skriver du en note" in rest[0]
     assert any("For ledere" in t for t in rest) == role.is_leader
 
@@ -151,16 +149,13 @@ async def test_unknown_or_garbage_code_is_refused_politely(bot: BotHarness, code
 
     await bot.send(user, f"/start {code}")
 
-    [answer] = bot.texts(user)
-    assert answer == (
+    # One polite answer that tells nothing: not the department, not that other invites exist.
+    assert bot.texts(user) == [
         "Den invitationskode kender jeg ikke. Tjek linket, eller bed din leder om et nyt."
-    )
-    # Nothing learned: not the department, not the role, not that other invites exist.
-    assert "Afd Hemmelig" not in answer
-    assert "leder" not in answer.replace("bed din leder", "")
+    ]
     assert staff_rows(bot) == []
-    assert invites(bot)[0].used_at is None
-    assert real.code != code
+    [stored] = invites(bot)
+    assert (stored.used_at, stored.code_hash) == (None, hash_of(real.code))
 
 
 async def test_unknown_code_and_used_code_differ_only_in_the_reason(bot: BotHarness) -> None:
@@ -182,7 +177,7 @@ async def test_only_the_sha256_of_the_code_is_stored(bot: BotHarness) -> None:
     await bot.app.update_persistence()  # type: ignore[union-attr]
 
     [stored] = invites(bot)
-    assert stored.code_hash == hashlib.sha256(new.code.encode()).hexdigest()
+    assert stored.code_hash == hash_of(new.code)
     values = all_text_values(bot)
     assert values, "the scan found no text at all"
     assert not [v for v in values if new.code in v]
@@ -218,3 +213,37 @@ async def test_known_person_with_a_new_invite_joins_one_more_department(bot: Bot
             .order_by(Department.name)
         ).all()
     assert list(deps) == ["Afd A", "Afd B"]
+
+
+async def test_two_people_racing_for_one_code_register_once(bot: BotHarness) -> None:
+    new = invite(bot, Role.MEDARBEJDER)
+    first, second = bot.user(42, "Sara"), bot.user(43, "Ole")
+
+    await asyncio.gather(
+        bot.send(first, f"/start {new.code}"), bot.send(second, f"/start {new.code}")
+    )
+
+    assert len(staff_rows(bot)) == 1
+    answers = sorted([bot.texts(first)[0], bot.texts(second)[0]])
+    assert answers[0] == "Den invitation er allerede brugt. Bed din leder om en ny."
+    assert answers[1].startswith("Velkommen, ")
+
+
+@pytest.mark.xfail(
+    reason="services/staff.py join_with_code raises 'staff.invite_used' even when the invite "
+    "was used by this same person: opening the invite link again tells a registered person "
+    "to ask the leader for a new invite",
+    strict=True,
+)
+async def test_opening_the_invite_link_again_does_not_ask_for_a_new_invite(
+    bot: BotHarness,
+) -> None:
+    new = invite(bot, Role.MEDARBEJDER)
+    user = bot.user(42, "Sara")
+    await bot.send(user, f"/start {new.code}")
+    before = len(bot.texts(user))
+
+    await bot.send(user, f"/start {new.code}")
+
+    [answer] = bot.texts(user)[before:]
+    assert "Bed din leder om en ny" not in answer

@@ -37,9 +37,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServ
 
 
 @contextmanager
-def _fresh_database(
-    kind: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[str]:
+def _fresh_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Yield the URL of a new, empty database of the given kind; drop it afterwards."""
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'storage.db'}"

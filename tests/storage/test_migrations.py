@@ -131,9 +131,7 @@ def test_upgrade_twice_is_a_no_op(empty_backend: Engine) -> None:
     upgrade(empty_backend)
     created = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     with empty_backend.begin() as conn:
-        conn.execute(
-            sa.insert(Department).values(name="Afd A", created_at=created)
-        )
+        conn.execute(sa.insert(Department).values(name="Afd A", created_at=created))
 
     upgrade(empty_backend)
 

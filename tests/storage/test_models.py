@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session, select
 
 from bot.domain.access import Role
@@ -174,7 +174,9 @@ def test_telegram_ids_beyond_32_bits_fit(backend: Engine, world: dict[str, int])
     big_user = 7_123_456_789
     big_chat = -1_002_233_445_566
     with Session(backend) as session:
-        session.add(Staff(telegram_user_id=big_user, display_name="B", role="vikar", created_at=NOW))
+        session.add(
+            Staff(telegram_user_id=big_user, display_name="B", role="vikar", created_at=NOW)
+        )
         session.add(_note(world, source_chat_id=big_chat, source_message_id=2**40))
         session.commit()
 
@@ -200,7 +202,9 @@ def test_foreign_keys_are_enforced(backend: Engine, world: dict[str, int], missi
 
 def test_deleting_a_diary_type_cascades_to_its_aliases(backend: Engine) -> None:
     with Session(backend) as session:
-        komm = session.exec(select(DiaryType).where(DiaryType.name == "Kommunikationsforhold")).one()
+        komm = session.exec(
+            select(DiaryType).where(DiaryType.name == "Kommunikationsforhold")
+        ).one()
         session.delete(komm)
         session.commit()
 

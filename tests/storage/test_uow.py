@@ -51,8 +51,9 @@ def test_commit_stores(backend: Engine, make_uow: UnitOfWorkFactory) -> None:
     assert department.id is not None
     with make_uow() as uow:
         found = uow.org.department_by_name("afd a")
-    assert found is not None
-    assert found.id == department.id
+        # Read inside the block: the rollback at its end expires what this unit loaded.
+        assert found is not None
+        assert found.id == department.id
 
 
 def test_leaving_without_commit_rolls_back(backend: Engine, make_uow: UnitOfWorkFactory) -> None:
@@ -65,9 +66,13 @@ def test_leaving_without_commit_rolls_back(backend: Engine, make_uow: UnitOfWork
 
 
 def test_exception_rolls_back_and_propagates(backend: Engine, make_uow: UnitOfWorkFactory) -> None:
-    with pytest.raises(Boom), make_uow() as uow:
-        uow.org.get_or_create_department("Afd A", NOW)
-        raise Boom
+    def use_case() -> None:
+        with make_uow() as uow:
+            uow.org.get_or_create_department("Afd A", NOW)
+            raise Boom
+
+    with pytest.raises(Boom):
+        use_case()
 
     assert _count(backend, Department) == 0
 
@@ -75,11 +80,15 @@ def test_exception_rolls_back_and_propagates(backend: Engine, make_uow: UnitOfWo
 def test_exception_after_commit_keeps_what_was_committed(
     backend: Engine, make_uow: UnitOfWorkFactory
 ) -> None:
-    with pytest.raises(Boom), make_uow() as uow:
-        uow.org.get_or_create_department("Afd A", NOW)
-        uow.commit()
-        uow.org.get_or_create_department("Afd B", NOW)
-        raise Boom
+    def use_case() -> None:
+        with make_uow() as uow:
+            uow.org.get_or_create_department("Afd A", NOW)
+            uow.commit()
+            uow.org.get_or_create_department("Afd B", NOW)
+            raise Boom
+
+    with pytest.raises(Boom):
+        use_case()
 
     with make_uow() as uow:
         assert [d.name for d in uow.org.departments()] == ["Afd A"]
@@ -90,10 +99,14 @@ def test_a_database_error_rolls_back_the_whole_unit(
 ) -> None:
     factories.department(make_uow, "Afd A", NOW)
 
-    with pytest.raises(sa.exc.IntegrityError), make_uow() as uow:
-        uow.org.get_or_create_department("Afd B", NOW)
-        uow.session.add(Department(name="Afd A", created_at=NOW))  # unique name taken
-        uow.commit()
+    def use_case() -> None:
+        with make_uow() as uow:
+            uow.org.get_or_create_department("Afd B", NOW)
+            uow.session.add(Department(name="Afd A", created_at=NOW))  # unique name taken
+            uow.commit()
+
+    with pytest.raises(sa.exc.IntegrityError):
+        use_case()
 
     with make_uow() as uow:
         assert [d.name for d in uow.org.departments()] == ["Afd A"]
@@ -145,7 +158,8 @@ def world(make_uow: UnitOfWorkFactory) -> World:
     resident = factories.resident(make_uow, "Mia", dep, NOW)
     with make_uow() as uow:
         diary_type = uow.diary_types.by_name("Skoleforhold")
-        assert diary_type is not None and diary_type.id is not None
+        assert diary_type is not None
+        assert diary_type.id is not None
         note = uow.notes.add(
             DiaryNote(
                 resident_id=resident,
@@ -166,7 +180,7 @@ WRITES: list[tuple[str, type[SQLModel], Write]] = [
     (
         "org.get_or_create_department",
         Department,
-        lambda uow, w: uow.org.get_or_create_department("Afd B", NOW),
+        lambda uow, _: uow.org.get_or_create_department("Afd B", NOW),
     ),
     (
         "staff.add",
@@ -200,7 +214,7 @@ WRITES: list[tuple[str, type[SQLModel], Write]] = [
     (
         "diary_types.add",
         DiaryType,
-        lambda uow, w: uow.diary_types.add(DiaryType(name="Lokal", sort_order=500)),
+        lambda uow, _: uow.diary_types.add(DiaryType(name="Lokal", sort_order=500)),
     ),
     (
         "diary_types.add_alias",

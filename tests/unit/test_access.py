@@ -115,10 +115,7 @@ INVITE_CASES = [
     pytest.param(A, {1}, A, 1, False, id="afd-afdelingsleder-own"),
     pytest.param(A, {1}, T, 1, False, id="afd-tilbudsleder-own"),
     pytest.param(A, set(), M, 1, False, id="afd-without-department"),
-    *[
-        pytest.param(T, set(), r, 5, True, id=f"tilb-{r.value}-any-department")
-        for r in ALL_ROLES
-    ],
+    *[pytest.param(T, set(), r, 5, True, id=f"tilb-{r.value}-any-department") for r in ALL_ROLES],
     *[
         pytest.param(inviter, {1}, r, 1, False, id=f"{inviter.value}-{r.value}-own")
         for inviter in (M, V)
@@ -127,7 +124,9 @@ INVITE_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("role", "departments", "invited", "department_id", "expected"), INVITE_CASES)
+@pytest.mark.parametrize(
+    ("role", "departments", "invited", "department_id", "expected"), INVITE_CASES
+)
 def test_can_invite(
     role: Role, departments: set[int], invited: Role, department_id: int, expected: bool
 ) -> None:

@@ -157,14 +157,6 @@ def test_split_refuses_tiny_limits(limit: int) -> None:
         split_for_telegram("abc", limit)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "notes.py split_for_telegram: text starting with >= limit//2 white space yields an "
-        "empty first part (rest[:cut].rstrip() == ''), which Telegram rejects as empty text"
-    ),
-    raises=AssertionError,
-    strict=True,
-)
 def test_split_never_yields_an_empty_part_for_non_blank_text() -> None:
     parts = split_for_telegram(" " * 60 + "y" * 60, 100)
     assert all(part.strip() for part in parts)

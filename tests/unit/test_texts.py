@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import re
 import string
 from collections.abc import Iterator
@@ -39,11 +41,13 @@ def _all_subclasses(cls: type) -> set[type]:
 
 
 def _domain_errors() -> set[type[errors.DomainError]]:
-    import bot.services.imports
-    import bot.services.notes
-    import bot.services.residents
-    import bot.services.staff  # noqa: F401  (modules that may define more failures)
+    """Return DomainError and its subclasses, after importing every module that may add some."""
+    import bot.handlers
+    import bot.services
 
+    for package in (bot.services, bot.handlers):
+        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
     return {errors.DomainError, *_all_subclasses(errors.DomainError)}
 
 
@@ -253,8 +257,10 @@ def test_both_languages_present(key: str) -> None:
     assert isinstance(entry, tuple)
     assert len(entry) == 2
     da, en = entry
-    assert isinstance(da, str) and da.strip()
-    assert isinstance(en, str) and en.strip()
+    assert isinstance(da, str)
+    assert isinstance(en, str)
+    assert da.strip()
+    assert en.strip()
 
 
 @pytest.mark.parametrize("key", KEYS)
