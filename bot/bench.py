@@ -292,6 +292,10 @@ class NotesResult:
     typo_texts: int
     start_s: float
     peak_rss_kib: int
+    cpu_ms_per_note: float
+    """Process CPU time (all threads) per saved note: steadier than wall time on a busy host."""
+    load_avg: float
+    """The host's 1-minute load average when the run ended (other processes skew wall times)."""
 
 
 class _Budget:
@@ -447,9 +451,18 @@ async def _users_run(
     return samples
 
 
+@dataclass
+class _Measured:
+    samples: list[tuple[float, float, float]]
+    elapsed: float
+    cpu: float
+    confirmations: int
+    start_s: float
+
+
 async def _run_notes_async(
     config: NotesConfig, db_url: str, texts: dict[int, list[str]]
-) -> tuple[list[tuple[float, float, float]], float, int, float]:
+) -> _Measured:
     api = FakeBotApi(latency=config.latency)
     factory = UpdateFactory(api)
     users = [factory.user(FIRST_USER_ID + i, f"Bruger{i}") for i in range(config.users)]
@@ -469,14 +482,16 @@ async def _run_notes_async(
         try:
             await _users_run(driver, users, texts, cursor, config.warmup, config.rate)
             measured_from = time.perf_counter()
+            cpu_from = time.process_time()
             samples = await _users_run(driver, users, texts, cursor, config.notes, config.rate)
             elapsed = time.perf_counter() - measured_from
+            cpu = time.process_time() - cpu_from
         finally:
             await app.stop()
     services = app.bot_data.services
     if services is not None:
         services.uow.engine.dispose()
-    return samples, elapsed, driver.confirmations, start_s
+    return _Measured(samples, elapsed, cpu, driver.confirmations, start_s)
 
 
 def run_notes(
@@ -492,7 +507,7 @@ def run_notes(
         texts[uid], typo_count = valid_texts(db_url, uid, per_user, seed=uid)
         typos += typo_count
 
-    async def main() -> tuple[list[tuple[float, float, float]], float, int, float]:
+    async def main() -> _Measured:
         loop = asyncio.get_running_loop()
         executor = profile.executor() if profile is not None else None
         if executor is not None:
@@ -500,7 +515,8 @@ def run_notes(
         with profile.on_loop() if profile is not None else _nothing():
             return await _run_notes_async(config, db_url, texts)
 
-    samples, elapsed, confirmations, start_s = asyncio.run(main())
+    measured = asyncio.run(main())
+    samples, elapsed, confirmations = measured.samples, measured.elapsed, measured.confirmations
     db_notes, distinct = count_notes(db_url)
     totals = [s[0] * 1000 for s in samples]
     gems = [s[2] * 1000 for s in samples]
@@ -524,8 +540,10 @@ def run_notes(
         db_distinct_sources=distinct,
         db_ok=db_notes == confirmations == distinct,
         typo_texts=typos,
-        start_s=start_s,
+        start_s=measured.start_s,
         peak_rss_kib=peak_rss_kib(),
+        cpu_ms_per_note=measured.cpu * 1000 / len(samples) if samples else float("nan"),
+        load_avg=os.getloadavg()[0],
     )
 
 
@@ -555,15 +573,21 @@ def notes_configs(quick: bool) -> list[NotesConfig]:
 
 
 class Profiler:
-    """cProfile on the event loop thread and, separately, on every worker thread."""
+    """cProfile on the event loop thread and, separately, on every worker thread.
 
-    def __init__(self) -> None:
-        self.loop_profile = cProfile.Profile()
+    With clock "cpu" each thread is timed by its own CPU time (time.thread_time), so waits
+    (the SQLite lock, the GIL, epoll) drop out and what is left is where the work goes.
+    """
+
+    def __init__(self, clock: str = "cpu") -> None:
+        self.clock = clock
+        self._timer = time.thread_time if clock == "cpu" else time.perf_counter
+        self.loop_profile = cProfile.Profile(self._timer)
         self.worker_profiles: list[cProfile.Profile] = []
         self._lock = threading.Lock()
 
     def _start_worker(self) -> None:
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(self._timer)
         with self._lock:
             self.worker_profiles.append(profile)
         profile.enable()
@@ -582,11 +606,12 @@ class Profiler:
         finally:
             self.loop_profile.disable()
 
-    def report(self, out_dir: Path, top: int) -> str:
-        """Write .prof files and return the top functions of the loop and of the workers."""
+    def report(self, out_dir: Path, top: int, notes: int) -> str:
+        """Write .prof files; return where the time goes by component and the top functions."""
         out_dir.mkdir(parents=True, exist_ok=True)
         self.loop_profile.dump_stats(out_dir / "loop.prof")
-        parts = [_top("event loop thread", pstats.Stats(self.loop_profile), top)]
+        loop = pstats.Stats(self.loop_profile)
+        sections = [("event loop thread", loop)]
         if self.worker_profiles:
             for profile in self.worker_profiles:
                 profile.create_stats()
@@ -594,8 +619,78 @@ class Profiler:
             for profile in self.worker_profiles[1:]:
                 workers.add(profile)
             workers.dump_stats(out_dir / "workers.prof")
-            parts.append(_top("worker threads (asyncio.to_thread: database)", workers, top))
+            sections.append(("worker threads (asyncio.to_thread: database use cases)", workers))
+        unit = "CPU" if self.clock == "cpu" else "wall"
+        parts = [f"Time per saved note by component ({unit} ms; builtins charged to their caller):"]
+        for title, stats in sections:
+            parts.append(_components(title, stats, notes))
+        for title, stats in sections:
+            parts.append(_top(title, stats, top))
         return "\n".join(parts)
+
+
+_StatKey = tuple[str, int, str]
+_StatRow = tuple[int, int, float, float, dict[_StatKey, tuple[int, int, float, float]]]
+
+_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("site-packages/telegram/", "python-telegram-bot"),
+    ("site-packages/sqlalchemy/", "SQLAlchemy"),
+    ("site-packages/sqlmodel/", "SQLModel"),
+    ("site-packages/pydantic", "pydantic"),
+    ("site-packages/aiolimiter", "rate limiter"),
+    ("bot/fakeapi.py", "fake Bot API (benchmark transport)"),
+    ("bot/bench.py", "benchmark driver (simulated users)"),
+    ("bot/domain/matching.py", "bot: matching"),
+    ("bot/storage/", "bot: storage"),
+    ("bot/services/", "bot: services"),
+    ("bot/handlers/", "bot: handlers"),
+    ("bot/", "bot: other"),
+    ("asyncio/", "asyncio"),
+    ("concurrent/futures", "thread pool"),
+    ("/copy.py", "copy.deepcopy"),
+    ("json/", "json"),
+    ("logging/", "logging"),
+    ("threading.py", "threading"),
+)
+
+
+def _component(key: _StatKey) -> str:
+    filename, _, func = key
+    if filename == "~":
+        if "sqlite3" in func:
+            return "sqlite3 (C: queries, commits)"
+        if "epoll" in func or "select" in func:
+            return "idle (epoll)"
+        return ""
+    for marker, name in _COMPONENTS:
+        if marker in filename:
+            return name
+    return "other Python (stdlib)"
+
+
+def _components(title: str, stats: pstats.Stats, notes: int) -> str:
+    """Sum own time by component; builtins count for the component that called them."""
+    raw: dict[_StatKey, _StatRow] = stats.stats  # type: ignore[attr-defined]
+    totals: dict[str, float] = {}
+    for key, (_, _, own, _, callers) in raw.items():
+        name = _component(key)
+        if name:
+            totals[name] = totals.get(name, 0.0) + own
+            continue
+        called = sum(c[2] for c in callers.values())
+        for caller, (_, _, caller_own, _) in callers.items():
+            share = own * (caller_own / called) if called else 0.0
+            owner = _component(caller) or "other builtins"
+            totals[owner] = totals.get(owner, 0.0) + share
+        if not callers:
+            totals["other builtins"] = totals.get("other builtins", 0.0) + own
+    busy = sum(v for k, v in totals.items() if k != "idle (epoll)")
+    lines = [f"  {title}: {busy * 1000 / max(notes, 1):.2f} ms per note"]
+    for name, value in sorted(totals.items(), key=lambda kv: kv[1], reverse=True):
+        if value * 1000 / max(notes, 1) >= 0.01:
+            share = f"{100 * value / busy:5.1f}%" if name != "idle (epoll)" and busy else "     "
+            lines.append(f"    {value * 1000 / max(notes, 1):7.2f} ms  {share}  {name}")
+    return "\n".join(lines)
 
 
 def _top(title: str, stats: pstats.Stats, top: int) -> str:
@@ -606,23 +701,23 @@ def _top(title: str, stats: pstats.Stats, top: int) -> str:
 
 
 def _stats_block(stats: pstats.Stats, key: str, top: int) -> str:
-    raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
-    total = sum(t for _, _, t, _, _ in raw.values()) or 1.0
+    raw: dict[_StatKey, _StatRow] = stats.stats  # type: ignore[attr-defined]
+    total = sum(row[2] for row in raw.values()) or 1.0
     index = 2 if key == "tottime" else 3
     ranked = sorted(raw.items(), key=lambda item: item[1][index], reverse=True)[:top]
     lines = [f"  by {key}: (total own time {total:.2f} s)", "    own s   cum s    calls  function"]
     for (filename, line, func), (_, calls, own, cum, _) in ranked:
-        where = _short_path(filename)
-        lines.append(f"  {own:7.3f} {cum:7.3f} {calls:8d}  {func}  {where}:{line}")
+        lines.append(f"  {own:7.3f} {cum:7.3f} {calls:8d}  {func}  {_short_path(filename)}:{line}")
     return "\n".join(lines)
 
 
 def _short_path(filename: str) -> str:
-    for marker in ("site-packages/", "/bot/", "python3.11/"):
-        if marker in filename:
-            return filename.split(marker, 1)[1] if marker != "/bot/" else "bot/" + filename.split(
-                marker, 1
-            )[1]
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1]
+    if "/bot/" in filename:
+        return "bot/" + filename.rsplit("/bot/", 1)[1]
+    if "python3.11/" in filename:
+        return filename.split("python3.11/", 1)[1]
     return filename
 
 
@@ -772,6 +867,7 @@ def machine_info(rss_after_imports: int | None) -> JSONDict:
     """Describe the machine: cores, Python, platform."""
     return {
         "cores": os.cpu_count(),
+        "load_avg": os.getloadavg(),
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
@@ -792,7 +888,7 @@ def print_notes(results: Sequence[NotesResult]) -> None:
     header = (
         f"{'scenario':26} {'users':>5} {'rtt':>5} {'offered':>8} {'notes':>6} {'notes/s':>8} "
         f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'card p50':>9} {'gem p50':>8} "
-        f"{'gem p99':>8} {'db ok':>6}"
+        f"{'gem p99':>8} {'cpu/note':>8} {'load':>5} {'db ok':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -802,7 +898,7 @@ def print_notes(results: Sequence[NotesResult]) -> None:
             f"{r.name:26} {r.users:5d} {r.api_rtt_ms:4.0f}ms {offered:>8} {r.notes:6d} "
             f"{r.notes_per_s:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.max_ms:8.1f} "
             f"{r.card_p50_ms:9.1f} {r.gem_p50_ms:8.1f} {r.gem_p99_ms:8.1f} "
-            f"{'yes' if r.db_ok else 'NO':>6}"
+            f"{r.cpu_ms_per_note:6.1f}ms {r.load_avg:5.1f} {'yes' if r.db_ok else 'NO':>6}"
         )
     print(
         "  latency = enqueue of the text update -> the 'Gemt' edit (both updates); "
@@ -811,7 +907,8 @@ def print_notes(results: Sequence[NotesResult]) -> None:
     print(
         "  'max' runs: every user sends the next note the moment the last one is confirmed "
         "(closed loop, saturation): latency ~ users / throughput by construction. "
-        "'paced' runs offer a fixed total rate."
+        "'paced' runs offer a fixed total rate. cpu/note = process CPU (all threads) per "
+        "saved note; load = host 1-min load average at the end of the run."
     )
     if results:
         print(
@@ -992,6 +1089,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--profile-dir", type=Path, default=None, help="where .prof files go")
     parser.add_argument("--top", type=int, default=25, help="functions listed per profile")
+    parser.add_argument(
+        "--profile-clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="time each thread by its CPU time (default) or by the wall clock (shows waits)",
+    )
     return parser
 
 
@@ -1016,7 +1119,8 @@ def main(argv: list[str]) -> int:
     m = report.machine
     print(
         f"Machine: {m['cores']} cores (os.cpu_count), Python {m['python']} "
-        f"({m['implementation']}), {m['platform']}"
+        f"({m['implementation']}), {m['platform']}; load average "
+        f"{' '.join(f'{x:.1f}' for x in m['load_avg'])}"
     )
     run_configs = [c for c in configs if "notes" in selected or c.name in selected]
     profiling = "profile" in selected
@@ -1081,14 +1185,14 @@ def profile_run(args: argparse.Namespace, template: Path, workdir: Path) -> str:
     """Run the 50-user instant scenario under cProfile and return the top functions."""
     scale = 10 if args.quick else 2
     config = NotesConfig("profile-50u-instant", 50, 0.0, 3000 // scale, 300 // scale)
-    profiler = Profiler()
+    profiler = Profiler(args.profile_clock)
     result = run_notes(config, template, workdir, profile=profiler)
     out_dir = args.profile_dir or workdir / "profile"
     header = (
         f"Profile of {config.name} ({result.notes} notes, {result.notes_per_s:.1f}/s under "
         f"cProfile; .prof files in {out_dir}):"
     )
-    return header + "\n" + profiler.report(out_dir, args.top)
+    return header + "\n" + profiler.report(out_dir, args.top, result.notes + config.warmup)
 
 
 if __name__ == "__main__":

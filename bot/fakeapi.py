@@ -567,7 +567,7 @@ class FakeBotApi(BaseRequest):
     async def shutdown(self) -> None:
         """Do nothing; the fake holds no connections."""
 
-    async def do_request(  # noqa: PLR0917 - signature fixed by BaseRequest
+    async def do_request(
         self,
         url: str,
         method: str,  # noqa: ARG002

@@ -2,8 +2,9 @@
 
 Groups, in the order PTB runs them for each update:
   -30  private chats only          -20  who is this (refuse strangers)
-  1..  one persistent conversation per group; a step that takes the update stops the groups
-       after it, and any other command quietly ends the flow and goes on to the next groups
+  1    the one persistent conversation holding every guided flow (bot/handlers/flow.py); a
+       step that takes the update stops the groups after it, and any other command quietly
+       ends the flow and goes on to the next groups
   50   stateless commands and buttons; each stops the groups after it once it ran
   100  the last resort: quick note from free text, /annuller, unknown commands, old buttons
 """
@@ -19,8 +20,9 @@ from telegram.ext import Application, ApplicationHandlerStop, BaseHandler
 
 from bot.context import CustomContext
 from bot.handlers import access, errors, invites, notes, residents, start
+from bot.handlers.flow import build_conversation
 
-FIRST_FLOW_GROUP = 1
+FLOW_GROUP = 1
 STATELESS_GROUP = 50
 LAST_GROUP = 100
 
@@ -63,9 +65,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to the application, in order."""
     for group, guard in access.guards():
         app.add_handler(guard, group=group)
-    flows = [*notes.conversations(), *residents.conversations()]
-    for offset, flow in enumerate(flows):
-        app.add_handler(flow, group=FIRST_FLOW_GROUP + offset)
+    app.add_handler(build_conversation([notes.flow(), residents.flow()]), group=FLOW_GROUP)
     stateless = [*start.handlers(), *notes.handlers(), *invites.handlers(), *residents.handlers()]
     app.add_handlers([_stopping(h) for h in stateless], group=STATELESS_GROUP)
     app.add_handlers([notes.quick_note_handler(), *start.last_handlers()], group=LAST_GROUP)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
@@ -15,12 +14,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext
+from bot.domain.errors import Expired, NotAllowed, NotFound
 from bot.handlers.callbacks import MyNotePress, NoteCardPress, ResidentNotesPress
-from bot.handlers.common import callback_message, handles_domain_errors, safe_edit
-from bot.handlers.flow import end_flow, flow_step
+from bot.handlers.common import callback_message, handles_domain_errors, safe_edit, tell
+from bot.handlers.flow import TEXT, Flow, flow_step, reset_flow_data
 from bot.handlers.note_views import note_card, note_list
 from bot.services import notes
 from bot.services.notes import Card
@@ -29,7 +28,6 @@ log = logging.getLogger(__name__)
 
 WAITING_TEXT = "waiting_text"
 EDITING_TEXT = "editing_text"
-TEXT = filters.TEXT & ~filters.COMMAND
 
 
 async def _show_card(update: Update, context: CustomContext, card: Card) -> Message:
@@ -114,6 +112,7 @@ async def on_card_press(update: Update, context: CustomContext) -> None:
 @flow_step
 async def cmd_note(update: Update, context: CustomContext) -> str | int:
     """Start a note step by step: resident, type, then the text."""
+    reset_flow_data(context)
     s = context.services
     card = await context.run(notes.start_guided_note, s.clock, s.directory, context.me)
     await _show_card(update, context, card)
@@ -140,15 +139,6 @@ async def take_note_text(update: Update, context: CustomContext) -> int:
         await _quick_note(update, context)
         return ConversationHandler.END
     await _show_card(update, context, card)
-    return ConversationHandler.END
-
-
-@flow_step
-async def cancel_note(update: Update, context: CustomContext) -> int:
-    """Leave /note; the open draft is dropped."""
-    await context.run(notes.cancel_guided, context.services.clock, context.me)
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.tx("common.cancelled"))
     return ConversationHandler.END
 
 
@@ -223,6 +213,7 @@ async def on_edit_press(update: Update, context: CustomContext) -> str | int:
     query = update.callback_query
     assert query is not None
     press = MyNotePress.parse(query.data)
+    reset_flow_data(context)
     view = await context.run(
         notes.note_for_change,
         context.services.clock,
@@ -249,30 +240,29 @@ async def take_edit_text(update: Update, context: CustomContext) -> int:
     user_data = context.user_data
     assert user_data is not None
     note_id = user_data.editing_note_id
-    user_data.editing_note_id = None
     if note_id is None:
+        # No note is waiting for text (flow data lost): the text is a quick note of its own.
+        await _quick_note(update, context)
         return ConversationHandler.END
-    view = await context.run(
-        notes.edit_note,
-        context.services.clock,
-        context.me,
-        note_id,
-        message.text,
-        edit_window=context.edit_window,
-    )
+    try:
+        view = await context.run(
+            notes.edit_note,
+            context.services.clock,
+            context.me,
+            note_id,
+            message.text,
+            edit_window=context.edit_window,
+        )
+    except (Expired, NotFound, NotAllowed) as exc:
+        # The note can no longer be edited: say why and end the flow, so the next message is
+        # not swallowed. A bad text (InvalidInput) keeps the flow: the person can try again.
+        user_data.editing_note_id = None
+        await tell(update, context, context.tx.plain(exc.text_key, **exc.params))
+        return ConversationHandler.END
+    user_data.editing_note_id = None
     await message.reply_text(
         context.tx("notes.edited", resident=view.resident, type=view.diary_type)
     )
-    return ConversationHandler.END
-
-
-@flow_step
-async def cancel_edit(update: Update, context: CustomContext) -> int:
-    """Leave editing; the note stays as it was."""
-    if context.user_data is not None:
-        context.user_data.editing_note_id = None
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.tx("common.cancelled"))
     return ConversationHandler.END
 
 
@@ -349,36 +339,18 @@ def handlers() -> list[BaseHandler[Update, CustomContext, object]]:
     ]
 
 
-def conversations() -> list[ConversationHandler[CustomContext]]:
-    """Return the persistent note conversations: /note, and editing from /mine."""
-    with warnings.catch_warnings():
-        # PTB warns that a CallbackQueryHandler entry point is tracked per chat, not per
-        # message; per chat is what we want, since one person edits one note at a time.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return [
-            ConversationHandler(
-                entry_points=[CommandHandler("note", cmd_note)],
-                states={WAITING_TEXT: [MessageHandler(TEXT, take_note_text)]},
-                fallbacks=[
-                    CommandHandler("annuller", cancel_note),
-                    MessageHandler(filters.COMMAND, end_flow),
-                ],
-                name="note",
-                persistent=True,
-                allow_reentry=True,
-            ),
-            ConversationHandler(
-                entry_points=[CallbackQueryHandler(on_edit_press, pattern=r"^m:e:")],
-                states={EDITING_TEXT: [MessageHandler(TEXT, take_edit_text)]},
-                fallbacks=[
-                    CommandHandler("annuller", cancel_edit),
-                    MessageHandler(filters.COMMAND, end_flow),
-                ],
-                name="edit_note",
-                persistent=True,
-                allow_reentry=True,
-            ),
-        ]
+def flow() -> Flow:
+    """Return the note flows: /note step by step, and editing a note from /mine."""
+    return Flow(
+        entry_points=[
+            CommandHandler("note", cmd_note),
+            CallbackQueryHandler(on_edit_press, pattern=r"^m:e:"),
+        ],
+        states={
+            WAITING_TEXT: [MessageHandler(TEXT, take_note_text)],
+            EDITING_TEXT: [MessageHandler(TEXT, take_edit_text)],
+        },
+    )
 
 
 def quick_note_handler() -> BaseHandler[Update, CustomContext, object]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -12,16 +11,14 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext
 from bot.domain.dates import parse_danish_date
 from bot.domain.errors import InvalidInput, NotAllowed
 from bot.handlers.callbacks import ResidentPress
 from bot.handlers.common import callback_message, handles_domain_errors, safe_edit
-from bot.handlers.flow import end_flow, flow_step
+from bot.handlers.flow import TEXT, Flow, flow_step, reset_flow_data
 from bot.services import residents
 from bot.services.residents import EDITABLE_FIELDS, ResidentView
 from bot.texts import Markup, Texts
@@ -30,7 +27,6 @@ ASK_NAME, ASK_BIRTH, ASK_ENROLMENT, ASK_DEPARTMENT, ASK_CONFIRM, ASK_VALUE, ASK_
     "ask_name", "ask_birth", "ask_enrolment", "ask_department", "ask_confirm", "ask_value",
     "ask_move_out",
 )  # fmt: skip
-TEXT = filters.TEXT & ~filters.COMMAND
 DATE_FIELDS = {"birth_date", "enrolment_date"}
 
 
@@ -160,8 +156,8 @@ async def start_add(update: Update, context: CustomContext) -> str:
     departments = await context.run(residents.manageable_departments, context.me)
     if not departments:
         raise NotAllowed("residents.no_departments")
+    reset_flow_data(context)
     form = _form(context)
-    form.clear()
     form["mode"] = "add"
     assert update.callback_query is not None
     await update.callback_query.answer()
@@ -300,8 +296,8 @@ async def start_edit(update: Update, context: CustomContext) -> str:
     if not 0 <= press.arg < len(EDITABLE_FIELDS):
         raise InvalidInput("error.bad_button")
     view = await context.run(residents.get_resident, context.me, press.resident_id)
+    reset_flow_data(context)
     form = _form(context)
-    form.clear()
     form.update(mode="edit", resident_id=str(view.id), field=EDITABLE_FIELDS[press.arg])
     await query.answer()
     field_label = context.tx.plain(f"residents.field_{EDITABLE_FIELDS[press.arg]}")
@@ -345,8 +341,8 @@ async def start_move_out(update: Update, context: CustomContext) -> str:
     press = ResidentPress.parse(query.data)
     _require_leader(context)
     view = await context.run(residents.get_resident, context.me, press.resident_id)
+    reset_flow_data(context)
     form = _form(context)
-    form.clear()
     form.update(mode="move_out", resident_id=str(view.id))
     markup = InlineKeyboardMarkup(
         [
@@ -369,35 +365,30 @@ async def start_move_out(update: Update, context: CustomContext) -> str:
 async def take_move_out(update: Update, context: CustomContext) -> int:
     """Move the resident out on the typed date, or today from the button."""
     form = _form(context)
-    if update.callback_query is not None:
-        ResidentPress.parse(update.callback_query.data)
-        await update.callback_query.answer()
+    query = update.callback_query
+    if query is not None:
+        # The button names its resident: an "I dag" under an older question means that one.
+        resident_id = ResidentPress.parse(query.data).resident_id
         on = context.today
     else:
         assert update.effective_message is not None and update.effective_message.text is not None
+        resident_id = int(form["resident_id"])
         on = parse_danish_date(update.effective_message.text, context.today)
     view = await context.run(
         residents.move_out,
         context.services.clock,
         context.me,
-        int(form["resident_id"]),
+        resident_id,
         on,
         today=context.today,
     )
+    if query is not None:
+        await query.answer()  # only now: a refusal above must still be able to answer the press
     form.clear()
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         context.tx("residents.moved_out", name=view.name, date=_fmt(on))
     )
-    return ConversationHandler.END
-
-
-@flow_step
-async def cancel(update: Update, context: CustomContext) -> int:
-    """Leave the resident flow; nothing is saved."""
-    _form(context).clear()
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.tx("common.cancelled"))
     return ConversationHandler.END
 
 
@@ -409,36 +400,24 @@ def handlers() -> list[BaseHandler[Update, CustomContext, object]]:
     ]
 
 
-def conversations() -> list[ConversationHandler[CustomContext]]:
-    """Return the persistent resident flow (add, edit a field, move out)."""
-    with warnings.catch_warnings():
-        # Tracking per chat, not per message, is intended: one leader fills one form at a time.
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return [
-            ConversationHandler(
-                entry_points=[
-                    CallbackQueryHandler(start_add, pattern=r"^b:a:"),
-                    CallbackQueryHandler(start_edit, pattern=r"^b:e:"),
-                    CallbackQueryHandler(start_move_out, pattern=r"^b:m:"),
-                ],
-                states={
-                    ASK_NAME: [MessageHandler(TEXT, take_name)],
-                    ASK_BIRTH: [MessageHandler(TEXT, take_birth)],
-                    ASK_ENROLMENT: [MessageHandler(TEXT, take_enrolment)],
-                    ASK_DEPARTMENT: [CallbackQueryHandler(take_department, pattern=r"^b:d:")],
-                    ASK_CONFIRM: [CallbackQueryHandler(take_confirm, pattern=r"^b:[cx]:")],
-                    ASK_VALUE: [MessageHandler(TEXT, take_value)],
-                    ASK_MOVE_OUT: [
-                        MessageHandler(TEXT, take_move_out),
-                        CallbackQueryHandler(take_move_out, pattern=r"^b:mt:"),
-                    ],
-                },
-                fallbacks=[
-                    CommandHandler("annuller", cancel),
-                    MessageHandler(filters.COMMAND, end_flow),
-                ],
-                name="residents",
-                persistent=True,
-                allow_reentry=True,
-            )
-        ]
+def flow() -> Flow:
+    """Return the resident flows: add, edit a field, move out."""
+    return Flow(
+        entry_points=[
+            CallbackQueryHandler(start_add, pattern=r"^b:a:"),
+            CallbackQueryHandler(start_edit, pattern=r"^b:e:"),
+            CallbackQueryHandler(start_move_out, pattern=r"^b:m:"),
+        ],
+        states={
+            ASK_NAME: [MessageHandler(TEXT, take_name)],
+            ASK_BIRTH: [MessageHandler(TEXT, take_birth)],
+            ASK_ENROLMENT: [MessageHandler(TEXT, take_enrolment)],
+            ASK_DEPARTMENT: [CallbackQueryHandler(take_department, pattern=r"^b:d:")],
+            ASK_CONFIRM: [CallbackQueryHandler(take_confirm, pattern=r"^b:[cx]:")],
+            ASK_VALUE: [MessageHandler(TEXT, take_value)],
+            ASK_MOVE_OUT: [
+                MessageHandler(TEXT, take_move_out),
+                CallbackQueryHandler(take_move_out, pattern=r"^b:mt:"),
+            ],
+        },
+    )

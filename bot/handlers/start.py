@@ -28,6 +28,9 @@ async def cmd_start(update: Update, context: CustomContext) -> None:
         staff.join_with_code, context.services.clock, code, user.id, user.full_name
     )
     context.actor = joined.actor
+    if joined.link_reopened:
+        await message.reply_text(tx("start.welcome_back", name=joined.actor.display_name))
+        return
     role = tx.plain(f"role.{joined.actor.role.value}").lower()  # mid-sentence
     await message.reply_text(
         tx("start.joined", name=joined.actor.display_name, role=role, department=joined.department)

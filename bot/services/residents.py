@@ -116,6 +116,13 @@ def _managed(uow: UnitOfWork, actor: Actor, resident_id: int) -> Resident:
     return resident
 
 
+def _check_unique(uow: UnitOfWork, resident: Resident, name: str, birth_date: date) -> None:
+    # Checked before the change is made: the query would otherwise flush it first.
+    other = uow.residents.by_natural_key(resident.department_id, name, birth_date)
+    if other is not None and other.id != resident.id:
+        raise Conflict("residents.exists", name=name)
+
+
 def get_resident(uow: UnitOfWork, actor: Actor, resident_id: int) -> ResidentView:
     """Return one resident the actor manages."""
     with uow:
@@ -185,12 +192,16 @@ def edit_resident(
     with uow:
         resident = _managed(uow, actor, resident_id)
         if field == "name":
-            resident.display_name = validate_name(str(value))
+            name = validate_name(str(value))
+            _check_unique(uow, resident, name, resident.birth_date)
+            resident.display_name = name
         elif field == "birth_date":
             if not isinstance(value, date):
                 raise InvalidInput("error.date_format", value=value)
-            resident.birth_date = validate_birth_date(value, today)
-            validate_enrolment(resident.enrolment_date, resident.birth_date, today)
+            validate_birth_date(value, today)
+            validate_enrolment(resident.enrolment_date, value, today)
+            _check_unique(uow, resident, resident.display_name, value)
+            resident.birth_date = value
         elif field == "enrolment_date":
             if not isinstance(value, date):
                 raise InvalidInput("error.date_format", value=value)

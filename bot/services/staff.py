@@ -32,6 +32,7 @@ class Joined:
     actor: Actor
     department: str
     already_registered: bool
+    link_reopened: bool = False
 
 
 def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor | None:
@@ -106,11 +107,16 @@ def join_with_code(
             raise InvalidInput("staff.invite_invalid")
         department = uow.org.department(invite.department_id)
         assert department is not None and department.id is not None
+        existing = uow.staff.by_telegram_id(telegram_user_id)
         if invite.used_at is not None:
+            if existing is not None and invite.used_by_id == existing.id:
+                # The same person opened their link again: they are simply registered.
+                actor = uow.staff.actor(telegram_user_id)
+                assert actor is not None
+                return Joined(actor, department.name, already_registered=True, link_reopened=True)
             raise Conflict("staff.invite_used")
         if now > invite.expires_at:
             raise Expired("staff.invite_expired")
-        existing = uow.staff.by_telegram_id(telegram_user_id)
         if existing is not None and existing.id is not None:
             # A known person using a new invite joins one more department; role stays.
             uow.staff.add_department(existing.id, department.id)

@@ -253,13 +253,8 @@ def edited(bot: BotHarness, update: dict[str, Any], new_text: str) -> dict[str, 
     return {"update_id": bot.updates.next_update_id(), "edited_message": message}
 
 
-@pytest.mark.xfail(
-    reason="the flow steps use MessageHandler(filters.TEXT & ~filters.COMMAND) (handlers/"
-    "residents.py TEXT, handlers/notes.py TEXT) without filters.UpdateType.MESSAGE, so "
-    "editing an earlier answer is taken as the answer to the current step",
-    strict=True,
-)
 async def test_editing_an_earlier_answer_is_not_the_next_answer(bot: BotHarness, dep: int) -> None:
+    """An edit of an earlier message is not the answer to the current step."""
     karen = bot.user(1, "Karen")
     await bot.send(karen, "/beboere")
     await bot.press(karen, "➕ Tilføj beboer")
@@ -273,15 +268,10 @@ async def test_editing_an_earlier_answer_is_not_the_next_answer(bot: BotHarness,
     assert bot.texts(karen)[asked:] == ["Indskrivningsdato? Skriv fx 01.08.2024 eller »i dag«."]
 
 
-@pytest.mark.xfail(
-    reason="handlers/notes.py quick_note_handler also takes edited messages; start_quick_note "
-    "finds the draft by (chat, message) and sends the card again with the OLD text, so the "
-    "correction is silently dropped and Gem on either card saves the uncorrected text",
-    strict=True,
-)
 async def test_editing_a_quick_note_message_does_not_resend_the_old_text(
     bot: BotHarness, dep: int
 ) -> None:
+    """An edited message never brings back a card with the text before the edit."""
     user = bot.user(2, "Ole")
     note = bot.updates.message(user, "mia komm pegede på saft ved frokst")
     await bot.process(note)

@@ -276,12 +276,6 @@ async def test_confirming_a_delete_twice_is_answered_not_repeated(
     assert _get(bot, note_id).deleted is True
 
 
-@pytest.mark.xfail(
-    reason="bot/handlers/notes.py take_edit_text clears user_data.editing_note_id before "
-    "edit_note runs; when edit_note fails (window passed, note deleted, too long) flow_step "
-    "keeps the EDITING_TEXT state, so the next message finds no note id and is swallowed",
-    strict=True,
-)
 async def test_a_failed_edit_does_not_swallow_the_next_message(bot: BotHarness, team: Team) -> None:
     note_id = _note(bot, team, "pegede på saft", ago=timedelta(hours=23, minutes=59))
     await bot.send(team.user, "/mine")
@@ -298,12 +292,6 @@ async def test_a_failed_edit_does_not_swallow_the_next_message(bot: BotHarness, 
     assert bot.last(team.user).text == f"📝 Ny note\nBeboer: Ella\nType: {KOMM}\n\nvinkede"
 
 
-@pytest.mark.xfail(
-    reason="editing from /mine (group 2) survives /note: the /note entry point (group 1) "
-    "stops later groups, so the edit flow's end_flow fallback never sees the command; "
-    "after the /note card the next free text silently replaces the old note's text",
-    strict=True,
-)
 async def test_starting_note_while_editing_ends_the_edit(bot: BotHarness, team: Team) -> None:
     note_id = _note(bot, team, "pegede på saft", ago=timedelta(hours=1))
     await bot.send(team.user, "/mine")
@@ -430,12 +418,6 @@ async def test_noter_without_a_name_explains_itself(bot: BotHarness, team: Team)
     assert team.mia
 
 
-@pytest.mark.xfail(
-    reason="a Ret pressed while /note waits for text does not end /note: the note flow "
-    "(group 1) takes the new text as the /note draft's text and the edit (group 2) stays "
-    "pending for whatever is typed next",
-    strict=True,
-)
 async def test_ret_pressed_while_note_waits_for_text_gets_the_text(
     bot: BotHarness, team: Team
 ) -> None:

@@ -460,13 +460,6 @@ async def test_annuller_while_editing_keeps_the_value(bot: BotHarness, org: Org)
     assert audit(bot) == []
 
 
-@pytest.mark.xfail(
-    reason="services/residents.py edit_resident does not check the (department, name, birth "
-    "date) key that add_resident checks, so renaming onto an existing resident hits the "
-    "uq_resident constraint: an IntegrityError reaches the error handler ('Beklager') and the "
-    "typed name then falls through to the quick-note handler, instead of residents.exists",
-    strict=True,
-)
 async def test_renaming_onto_an_existing_resident_is_a_clear_refusal(
     bot: BotHarness, org: Org
 ) -> None:
@@ -587,15 +580,9 @@ async def test_moved_out_resident_has_no_move_out_button(bot: BotHarness, org: O
     assert "Fraflyt" not in labels(bot, karen)
 
 
-@pytest.mark.xfail(
-    reason="handlers/residents.py take_move_out answers the »I dag« press before it calls "
-    "residents.move_out, so a refusal can no longer be shown (answerCallbackQuery fails: "
-    "'query is too old'); the person sees nothing, the error handler logs the BadRequest, and "
-    "the update falls through to on_stale_button",
-    strict=True,
-)
 @pytest.mark.parametrize("case", ["enrolment-ahead", "moved-out-meanwhile"])
 async def test_refused_move_out_today_is_explained(bot: BotHarness, org: Org, case: str) -> None:
+    """A refusal after »I dag« is shown as the one answer to the press."""
     now = bot.clock.now()
     if case == "enrolment-ahead":
         # Enrolment up to a year ahead is allowed; moving out "today" is then before it.
@@ -620,12 +607,6 @@ async def test_refused_move_out_today_is_explained(bot: BotHarness, org: Org, ca
     assert [(c.ok, c.params.get("text")) for c in answers] == [(True, expected)]
 
 
-@pytest.mark.xfail(
-    reason="handlers/residents.py take_move_out ignores the resident id in the 'I dag' button "
-    "(b:mt:<id>) and moves out whoever the form holds: the »I dag« under an earlier "
-    "'Hvornår flyttede Mia ud?' moves out Bo",
-    strict=True,
-)
 async def test_i_dag_under_an_older_question_moves_out_that_resident(
     bot: BotHarness, org: Org
 ) -> None:
@@ -641,4 +622,5 @@ async def test_i_dag_under_an_older_question_moves_out_that_resident(
     await bot.press_data(karen, f"b:mt:{org.mia}:0", message_id=mia_question)
 
     assert resident(bot, ida).moved_out_on is None
-    assert resident(bot, org.mia).moved_out_on in (None, TODAY)
+    assert resident(bot, org.mia).moved_out_on == TODAY
+    assert bot.texts(karen)[-1] == "Mia er fraflyttet pr. 23.11.2026. Noterne bevares."

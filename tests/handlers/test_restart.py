@@ -38,7 +38,7 @@ async def test_note_flow_survives_a_restart_before_the_text(bot: BotHarness, tea
     await bot.restart()
 
     # The conversation state was written on shutdown and read back on start.
-    assert persisted(bot)[("conversation", "note|[42, 42]")] == "waiting_text"
+    assert persisted(bot)[("conversation", "flows|[42, 42]")] == "waiting_text"
     await bot.send(team.user, "havde ondt i maven")
     card = bot.last(team.user)
     assert card.text == f"📝 Ny note\nBeboer: Olivia\nType: {SUNDHED}\n\nhavde ondt i maven"
@@ -64,7 +64,7 @@ async def test_note_flow_annuller_works_after_a_restart(bot: BotHarness, team: T
     assert bot.last(team.user).text == plain("common.cancelled")
     assert [d.status for d in all_drafts(bot.uow.engine)] == ["cancelled"]
     await bot.restart()
-    assert ("conversation", "note|[42, 42]") not in persisted(bot)
+    assert ("conversation", "flows|[42, 42]") not in persisted(bot)
 
 
 async def test_unsaved_quick_note_card_can_be_saved_after_a_restart(
@@ -131,7 +131,7 @@ async def test_edit_from_mine_survives_a_restart(bot: BotHarness, team: Team) ->
     await bot.restart()
 
     state = persisted(bot)
-    assert state[("conversation", "edit_note|[42, 42]")] == "editing_text"
+    assert state[("conversation", "flows|[42, 42]")] == "editing_text"
     user_data = state[("user_data", "42")]
     assert isinstance(user_data, dict)
     assert user_data["editing_note_id"] == note_id
@@ -145,7 +145,7 @@ async def test_edit_from_mine_survives_a_restart(bot: BotHarness, team: Team) ->
     # Finished: nothing is left over for the next start.
     await bot.restart()
     state = persisted(bot)
-    assert ("conversation", "edit_note|[42, 42]") not in state
+    assert ("conversation", "flows|[42, 42]") not in state
     assert ("user_data", "42") not in state
     await bot.send(team.user, "ella komm vinkede")
     assert bot.last(team.user).text == f"📝 Ny note\nBeboer: Ella\nType: {KOMM}\n\nvinkede"
@@ -164,7 +164,7 @@ async def test_finished_note_flow_leaves_no_state_after_a_restart(
     await bot.restart()
     await bot.send(team.user, "sov godt")
 
-    assert ("conversation", "note|[42, 42]") not in persisted(bot)
+    assert ("conversation", "flows|[42, 42]") not in persisted(bot)
     assert bot.last(team.user).text == "📝 Hvem handler noten om?\nBeboer: ?\nType: ?\n\nsov godt"
     assert [(d.mode, d.status) for d in all_drafts(bot.uow.engine)] == [
         ("guided", "saved"),

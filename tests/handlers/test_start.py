@@ -229,12 +229,6 @@ async def test_two_people_racing_for_one_code_register_once(bot: BotHarness) -> 
     assert answers[1].startswith("Velkommen, ")
 
 
-@pytest.mark.xfail(
-    reason="services/staff.py join_with_code raises 'staff.invite_used' even when the invite "
-    "was used by this same person: opening the invite link again tells a registered person "
-    "to ask the leader for a new invite",
-    strict=True,
-)
 async def test_opening_the_invite_link_again_does_not_ask_for_a_new_invite(
     bot: BotHarness,
 ) -> None:

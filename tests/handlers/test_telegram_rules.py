@@ -349,12 +349,6 @@ async def test_a_429_on_the_card_is_waited_out_and_the_card_arrives(
 # --- edited messages ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="bot/handlers/notes.py: the text MessageHandlers (quick note, /note text, edit "
-    "text) also match edited_message updates; a corrected message finds its draft by source "
-    "and the bot sends a second card that still shows the old, uncorrected text",
-    strict=True,
-)
 async def test_correcting_a_sent_message_never_shows_a_stale_card(
     bot: BotHarness, team: Team
 ) -> None:
@@ -369,11 +363,6 @@ async def test_correcting_a_sent_message_never_shows_a_stale_card(
     assert not stale_card_sent, bot.texts(team.user)
 
 
-@pytest.mark.xfail(
-    reason="bot/handlers/notes.py: while editing from /mine, correcting an older chat "
-    "message (an edited_message update) is taken as the note's new text",
-    strict=True,
-)
 async def test_correcting_an_old_message_while_editing_is_not_the_new_text(
     bot: BotHarness, team: Team
 ) -> None:

@@ -108,6 +108,25 @@ def test_utc_ordering_ignores_the_offset_it_was_given_in(backend: Engine) -> Non
     assert names == ["earlier", "later"]
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("zone", ["Europe/Copenhagen", "Pacific/Auckland"], ids=str)
+def test_postgresql_session_time_zone_does_not_matter(backend: Engine, zone: str) -> None:
+    summer = datetime(2026, 7, 1, 14, 30, tzinfo=CPH)
+    with backend.connect() as conn:
+        conn.execute(sa.text(f"SET TIME ZONE '{zone}'"))
+        with Session(bind=conn) as session:
+            session.add(Department(name="Afd A", created_at=summer))
+            session.flush()
+            stored = session.exec(
+                select(Department.created_at).execution_options(populate_existing=True)
+            ).one()
+        assert conn.execute(sa.text("SHOW TIME ZONE")).scalar_one() == zone
+        conn.rollback()
+
+    assert stored == summer.astimezone(UTC)
+    assert stored.tzinfo is UTC
+
+
 def test_naive_datetime_is_refused(backend: Engine) -> None:
     naive = datetime(2026, 7, 1, 14, 30)  # noqa: DTZ001 (the point of the test)
     with Session(backend) as session:

@@ -253,6 +253,44 @@ def test_a_leader_invites_into_their_own_department(world: World) -> None:
     assert invite.created_by_id == world.leader.staff_id
 
 
+@pytest.mark.parametrize(
+    "again", ["Østerbo", "  ØSTERBO ", "østerbo"], ids=["same", "upper", "lower"]
+)
+def test_a_department_name_is_found_whatever_its_case(world: World, again: str) -> None:
+    # SQLite's lower() folds ASCII only, so Æ/Ø/Å must be folded elsewhere.
+    first = staff.create_invite(
+        world.uow(), world.clock, None, Role.VIKAR, department_name="Østerbo", ttl=TTL
+    )
+    second = staff.create_invite(
+        world.uow(), world.clock, None, Role.VIKAR, department_name=again, ttl=TTL
+    )
+
+    assert first.department == second.department == "Østerbo"
+    with world.uow() as uow:
+        assert [d.name for d in uow.org.departments()] == ["Afd A", "Afd B", "Østerbo"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("FØLELSES- OG ADFÆRDSMÆSSIGE FORHOLD", "Følelses- og adfærdsmæssige forhold"),
+        (" indflydelse på eget liv ", "Indflydelse på eget liv"),
+        ("ADFÆRD", "Følelses- og adfærdsmæssige forhold"),
+        ("Delmål", "Manglende arbejde med delmål"),
+    ],
+    ids=["type-upper", "type-lower", "alias-upper", "alias-capitalised"],
+)
+def test_diary_types_are_found_whatever_their_case(world: World, typed: str, expected: str) -> None:
+    with world.uow() as uow:
+        found = uow.diary_types.by_name(typed)
+        owner = uow.diary_types.alias_owner(typed)
+        type_id = found.id if found is not None else owner
+        assert type_id is not None
+        diary_type = uow.diary_types.get(type_id)
+        assert diary_type is not None
+        assert diary_type.name == expected
+
+
 # --- Notes -------------------------------------------------------------------------------------
 
 

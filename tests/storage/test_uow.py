@@ -276,7 +276,7 @@ WRITES: list[tuple[str, type[SQLModel], Write]] = [
 
 
 @pytest.mark.parametrize(("model", "write"), [w[1:] for w in WRITES], ids=[w[0] for w in WRITES])
-def test_repository_writes_are_not_committed(
+def test_repository_writes_are_stored_only_by_commit(
     backend: Engine, make_uow: UnitOfWorkFactory, world: World, model: type[SQLModel], write: Write
 ) -> None:
     before = _count(backend, model)
@@ -287,18 +287,9 @@ def test_repository_writes_are_not_committed(
         # Visible inside the unit of work: the write did happen, just not for good.
         inside = int(uow.session.exec(sa.select(sa.func.count()).select_from(model)).one()[0])
         assert inside == before + 1
-
     assert _count(backend, model) == before
-
-
-@pytest.mark.parametrize(("model", "write"), [w[1:] for w in WRITES], ids=[w[0] for w in WRITES])
-def test_repository_writes_are_stored_on_commit(
-    backend: Engine, make_uow: UnitOfWorkFactory, world: World, model: type[SQLModel], write: Write
-) -> None:
-    before = _count(backend, model)
 
     with make_uow() as uow:
         write(uow, world)
         uow.commit()
-
     assert _count(backend, model) == before + 1
