@@ -40,9 +40,10 @@ async def load_actor(update: Update, context: CustomContext) -> None:
     if actor is not None and actor.has_access(context.today):
         context.actor = actor
         return
-    message = update.message
-    if message is not None and message.text is not None and message.text.startswith("/start"):
-        return  # /start CODE is the way in; the start handler checks the code
+    if actor is None and _is_start_command(update):
+        return  # /start CODE is the way in for newcomers; the start handler checks the code
+    # A known person whose access ended is refused even with an invite: a leader reopens
+    # their access (a used invite must not silently unlock a closed account).
     key = "access.access_ended" if actor is not None else "access.not_registered"
     log.info("refused update from an unregistered or inactive user")
     if update.callback_query is not None:
@@ -50,6 +51,14 @@ async def load_actor(update: Update, context: CustomContext) -> None:
     elif update.effective_message is not None:
         await update.effective_message.reply_text(context.tx(key))
     raise ApplicationHandlerStop
+
+
+def _is_start_command(update: Update) -> bool:
+    message = update.message
+    if message is None or not message.text:
+        return False
+    command = message.text.split(maxsplit=1)[0].split("@")[0]
+    return command.lower() == "/start"
 
 
 def guards() -> list[tuple[int, BaseHandler[Update, CustomContext, object]]]:

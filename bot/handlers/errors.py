@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.context import CustomContext
 
@@ -26,3 +27,5 @@ async def on_error(update: object, context: CustomContext) -> None:
             await context.bot.send_message(update.effective_chat.id, context.tx("error.sorry"))
     except TelegramError:
         log.warning("could not tell the user about the failure of update %s", update_id)
+    # Nothing else may act on this update: its text must not also become a quick note.
+    raise ApplicationHandlerStop

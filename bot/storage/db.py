@@ -21,13 +21,20 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 def create_db_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and immediate writes."""
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and immediate writes.
+
+    Parameters are hidden from SQLAlchemy's error messages: they hold note text and names,
+    which must never reach the log.
+    """
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is None:
             # In-memory SQLite exists once per connection: share that one connection.
             engine = sa.create_engine(
-                url, connect_args={"check_same_thread": False}, poolclass=sa.pool.StaticPool
+                url,
+                connect_args={"check_same_thread": False},
+                poolclass=sa.pool.StaticPool,
+                hide_parameters=True,
             )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,10 +43,13 @@ def create_db_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
                 connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                 pool_size=8,
                 max_overflow=8,
+                hide_parameters=True,
             )
         _configure_sqlite(engine, synchronous)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=8, max_overflow=8, hide_parameters=True
+    )
 
 
 def _configure_sqlite(engine: Engine, synchronous: str) -> None:

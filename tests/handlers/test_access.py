@@ -234,11 +234,6 @@ async def test_vikar_access_ends_at_local_midnight(
     assert (bot.texts(user)[0] == ACCESS_ENDED) is not allowed
 
 
-@pytest.mark.xfail(
-    reason="start.py cmd_start: /start without code from a person whose access ended says "
-    "'kun for registrerede medarbejdere' instead of 'adgang … ophørt'",
-    strict=True,
-)
 async def test_start_from_person_whose_access_ended_says_access_ended(
     bot: BotHarness, org: Org
 ) -> None:
@@ -251,12 +246,6 @@ async def test_start_from_person_whose_access_ended_says_access_ended(
     assert bot.texts(user) == [ACCESS_ENDED]
 
 
-@pytest.mark.xfail(
-    reason="access.py load_actor lets every '/start…' through and start.py cmd_start joins an "
-    "inactive person with a new invite: the invite is used up and 'Velkommen … registreret' is "
-    "shown, yet every later update is refused",
-    strict=True,
-)
 async def test_inactive_person_with_an_invite_is_not_welcomed_into_a_locked_account(
     bot: BotHarness, org: Org
 ) -> None:
@@ -278,12 +267,6 @@ async def test_inactive_person_with_an_invite_is_not_welcomed_into_a_locked_acco
     assert welcomed == can_use_the_bot
 
 
-@pytest.mark.xfail(
-    reason="access.py load_actor lets any text starting with '/start' past the guard "
-    "(message.text.startswith('/start')), so a stranger's '/startside' or '/start_x' reaches the "
-    "feature handlers and gets 'kender jeg ikke' instead of the refusal",
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["/startside", "/start_admin", "/starte mia"])
 async def test_stranger_command_that_only_begins_with_start_is_refused(
     bot: BotHarness, org: Org, text: str

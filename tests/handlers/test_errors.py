@@ -167,12 +167,6 @@ async def test_a_crash_does_not_break_the_next_update(
         assert [n.text for n in session.exec(select(DiaryNote))] == [NOTE_TEXT]
 
 
-@pytest.mark.xfail(
-    reason="handlers/errors.py on_error does not raise ApplicationHandlerStop, so after a crash "
-    "in a flow step PTB goes on to the later handler groups: the text the person typed into the "
-    "flow becomes a quick note (a draft and a second card) right after 'Intet er gemt halvt'",
-    strict=True,
-)
 @pytest.mark.parametrize("flow", ["note", "resident-name"])
 async def test_crash_in_a_flow_step_is_not_followed_by_a_quick_note(
     bot: BotHarness, org: Org, monkeypatch: pytest.MonkeyPatch, flow: str
@@ -195,12 +189,6 @@ async def test_crash_in_a_flow_step_is_not_followed_by_a_quick_note(
     assert count(bot, NoteDraft) == drafts_before
 
 
-@pytest.mark.xfail(
-    reason="storage/db.py create_db_engine does not pass hide_parameters=True, so a database "
-    "error carries the bound values and errors.py logs it with exc_info at ERROR: the note "
-    "text ends up in the log",
-    strict=True,
-)
 async def test_database_failure_does_not_put_the_note_text_in_the_log(
     bot: BotHarness, org: Org, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -222,12 +210,6 @@ async def test_database_failure_does_not_put_the_note_text_in_the_log(
     assert NOTE_TEXT not in logged_at_info_or_above(caplog)
 
 
-@pytest.mark.xfail(
-    reason="handlers/errors.py on_error does not raise ApplicationHandlerStop, so after a crash "
-    "on a card press the update goes on to on_stale_button (group 100), which answers the "
-    "already answered query: a failed answerCallbackQuery and a second ERROR in the log",
-    strict=True,
-)
 async def test_crash_on_a_button_is_answered_and_logged_once(
     bot: BotHarness,
     org: Org,
