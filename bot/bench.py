@@ -23,11 +23,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ WAIT_TIMEOUT = 60.0
 FIRST_USER_ID = 500_001
 SAVED_MARK = "Gemt"
 _GEM_DATA = re.compile(r"^n:\d+:s:0$")
+_UNDO_DATA = re.compile(r"^n:\d+:u:0$")
 
 # Targets (see benchmarks/README.md).
 TARGET_INSTANT_RATE = 300.0
@@ -227,7 +228,7 @@ def count_notes(url: str) -> tuple[int, int]:
 
 
 def valid_texts(url: str, telegram_id: int, count: int, seed: int) -> tuple[list[str], int]:
-    """Return count quick notes that resolve surely (so the card offers Gem) and how many have typos."""
+    """Return count quick notes that resolve surely (so Gem is offered) and the typo count."""
     engine = create_db_engine(url)
     try:
         uow_factory = UnitOfWorkFactory(engine)
@@ -316,6 +317,19 @@ class BenchFailure(RuntimeError):
     """The bot did not answer as a user expects (no card, no Gem button, no confirmation)."""
 
 
+@dataclass(frozen=True)
+class Interaction:
+    """One note as the user lived it: the times and the source message it was saved from."""
+
+    total: float
+    card: float
+    gem: float
+    chat_id: int
+    message_id: int
+    already_saved: bool
+    """A redelivered note whose card came back already saved ("Gemt" without a new press)."""
+
+
 class NotesDriver:
     """Simulated staff: send a note, wait for the card, press Gem, wait for "Gemt"."""
 
@@ -326,6 +340,7 @@ class NotesDriver:
         self.confirmations = 0
         self._cards: dict[int, asyncio.Future[JSONDict]] = {}
         self._saved: dict[int, asyncio.Future[str]] = {}
+        self._answers: dict[str, asyncio.Future[None]] = {}
         api.add_listener(self._on_call)
 
     def _on_call(self, call: ApiCall, result: Any) -> None:
@@ -338,60 +353,93 @@ class NotesDriver:
             saved = self._saved.pop(int(call.params["chat_id"]), None)
             if saved is not None and not saved.done():
                 saved.set_result(str(call.params["text"]))
+        elif call.method == "answerCallbackQuery":
+            answered = self._answers.pop(str(call.params.get("callback_query_id")), None)
+            if answered is not None and not answered.done():
+                answered.set_result(None)
 
     async def put(self, data: JSONDict) -> None:
         """Hand an update to the application as the updater would."""
         await self.app.update_queue.put(Update.de_json(data, self.app.bot))
 
+    def message_update(self, user: JSONDict, text: str, message_id: int | None) -> JSONDict:
+        """Build the text update; a chosen message_id makes it a redelivery of that message."""
+        if message_id is None:
+            return self.factory.message(user, text)
+        chat = UpdateFactory.private_chat(user)
+        self.api.record_incoming(int(user["id"]), message_id, text, chat=chat, from_user=user)
+        message = {
+            "message_id": message_id,
+            "from": dict(user),
+            "chat": chat,
+            "date": int(time.time()),
+            "text": text,
+        }
+        return {"update_id": self.factory.next_update_id(), "message": message}
+
     async def interaction(
         self, user: JSONDict, text: str, *, message_id: int | None = None
-    ) -> tuple[float, float, float, JSONDict]:
-        """Run one note; return (total, card, Gem) seconds and the note's source message."""
+    ) -> Interaction:
+        """Send one note, press Gem on its card and wait until the card says "Gemt"."""
         chat_id = int(user["id"])
         loop = asyncio.get_running_loop()
         card_future: asyncio.Future[JSONDict] = loop.create_future()
         self._cards[chat_id] = card_future
         started = time.perf_counter()
-        update = self.factory.message(user, text)
-        if message_id is not None:
-            update = self.with_message_id(update, message_id)
+        update = self.message_update(user, text, message_id)
+        source_id = int(update["message"]["message_id"])
         await self.put(update)
         card = await asyncio.wait_for(card_future, WAIT_TIMEOUT)
         carded = time.perf_counter()
         data = gem_button(card)
+        message = self.api.message_dict(chat_id, int(card["message_id"]))
         if data is None:
-            raise BenchFailure(f"no Gem button on the answer to {text!r}: {card.get('text')!r}")
+            undo = undo_button(card)
+            if SAVED_MARK not in str(card.get("text", "")) or undo is None:
+                raise BenchFailure(f"no Gem button on the answer to {text!r}: {card.get('text')!r}")
+            # Saved before a crash: Telegram redelivers the press too, and it must change nothing.
+            press = self.factory.callback(
+                user, undo.replace(":u:", ":s:"), message, check_buttons=False
+            )
+            answered: asyncio.Future[None] = loop.create_future()
+            self._answers[str(press["callback_query"]["id"])] = answered
+            await self.put(press)
+            await asyncio.wait_for(answered, WAIT_TIMEOUT)
+            done = time.perf_counter()
+            self.confirmations += 1
+            return Interaction(
+                done - started, carded - started, done - carded, chat_id, source_id, True
+            )
         saved_future: asyncio.Future[str] = loop.create_future()
         self._saved[chat_id] = saved_future
         pressed = time.perf_counter()
-        message = self.api.message_dict(chat_id, int(card["message_id"]))
         await self.put(self.factory.callback(user, data, message))
         await asyncio.wait_for(saved_future, WAIT_TIMEOUT)
         done = time.perf_counter()
         self.confirmations += 1
-        return done - started, carded - started, done - pressed, update["message"]
-
-    def with_message_id(self, update: JSONDict, message_id: int) -> JSONDict:
-        """Give a fresh message update a chosen message_id (a redelivery keeps its id)."""
-        message = update["message"]
-        chat_id = int(message["chat"]["id"])
-        if message["message_id"] != message_id:
-            self.api.record_incoming(
-                chat_id, message_id, message["text"], chat=message["chat"], from_user=message["from"]
-            )
-            message["message_id"] = message_id
-        return update
+        return Interaction(
+            done - started, carded - started, done - pressed, chat_id, source_id, False
+        )
 
 
-def gem_button(message: JSONDict) -> str | None:
-    """Return the callback data of the card's Gem button, if it has one."""
+def _button_matching(message: JSONDict, pattern: re.Pattern[str]) -> str | None:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
     for row in rows:
         for button in row:
             data = button.get("callback_data")
-            if isinstance(data, str) and _GEM_DATA.match(data):
+            if isinstance(data, str) and pattern.match(data):
                 return data
     return None
+
+
+def gem_button(message: JSONDict) -> str | None:
+    """Return the callback data of the card's Gem button, if it has one."""
+    return _button_matching(message, _GEM_DATA)
+
+
+def undo_button(message: JSONDict) -> str | None:
+    """Return the callback data of a saved card's Fortryd button, if it has one."""
+    return _button_matching(message, _UNDO_DATA)
 
 
 def bench_rate_limiter() -> AIORateLimiter:
@@ -402,7 +450,7 @@ def bench_rate_limiter() -> AIORateLimiter:
 def bench_settings(db_url: str) -> Settings:
     """Return the settings of a benchmark run."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=db_url,
         telegram_bot_token=None,
         delete_note_messages=True,
@@ -444,8 +492,8 @@ async def _users_run(
             own = texts[uid]
             text = own[cursor[uid] % len(own)]
             cursor[uid] += 1
-            total_s, card_s, gem_s, _ = await driver.interaction(user, text)
-            samples.append((total_s, card_s, gem_s))
+            done = await driver.interaction(user, text)
+            samples.append((done.total, done.card, done.gem))
 
     await asyncio.gather(*(one_user(i, u) for i, u in enumerate(users)))
     return samples
@@ -563,9 +611,7 @@ def notes_configs(quick: bool) -> list[NotesConfig]:
         ),
         NotesConfig("notes-1u-50ms", 1, 0.05, 60 // scale, 5),
         NotesConfig("notes-50u-50ms", 50, 0.05, 1000 // scale, 100 // scale),
-        NotesConfig(
-            "notes-50u-50ms-paced", 50, 0.05, 600 // scale, 60 // scale, TARGET_SLOW_RATE
-        ),
+        NotesConfig("notes-50u-50ms-paced", 50, 0.05, 600 // scale, 60 // scale, TARGET_SLOW_RATE),
     ]
 
 
@@ -688,8 +734,8 @@ def _components(title: str, stats: pstats.Stats, notes: int) -> str:
     lines = [f"  {title}: {busy * 1000 / max(notes, 1):.2f} ms per note"]
     for name, value in sorted(totals.items(), key=lambda kv: kv[1], reverse=True):
         if value * 1000 / max(notes, 1) >= 0.01:
-            share = f"{100 * value / busy:5.1f}%" if name != "idle (epoll)" and busy else "     "
-            lines.append(f"    {value * 1000 / max(notes, 1):7.2f} ms  {share}  {name}")
+            percent = f"{100 * value / busy:5.1f}%" if name != "idle (epoll)" and busy else ""
+            lines.append(f"    {value * 1000 / max(notes, 1):7.2f} ms  {percent:>6}  {name}")
     return "\n".join(lines)
 
 
@@ -703,8 +749,10 @@ def _top(title: str, stats: pstats.Stats, top: int) -> str:
 def _stats_block(stats: pstats.Stats, key: str, top: int) -> str:
     raw: dict[_StatKey, _StatRow] = stats.stats  # type: ignore[attr-defined]
     total = sum(row[2] for row in raw.values()) or 1.0
-    index = 2 if key == "tottime" else 3
-    ranked = sorted(raw.items(), key=lambda item: item[1][index], reverse=True)[:top]
+    own_time = key == "tottime"
+    ranked = sorted(
+        raw.items(), key=lambda item: item[1][2] if own_time else item[1][3], reverse=True
+    )[:top]
     lines = [f"  by {key}: (total own time {total:.2f} s)", "    own s   cum s    calls  function"]
     for (filename, line, func), (_, calls, own, cum, _) in ranked:
         lines.append(f"  {own:7.3f} {cum:7.3f} {calls:8d}  {func}  {_short_path(filename)}:{line}")
@@ -719,6 +767,145 @@ def _short_path(filename: str) -> str:
     if "python3.11/" in filename:
         return filename.split("python3.11/", 1)[1]
     return filename
+
+
+# --- Components: what one note costs, piece by piece, without a profiler ----------------------
+
+
+@dataclass
+class ComponentResult:
+    """Median cost of one call of a piece of the quick-note path, and how often a note needs it."""
+
+    name: str
+    median_us: float
+    per_note: float
+    where: str
+
+    @property
+    def per_note_ms(self) -> float:
+        """Milliseconds this piece adds to one saved note."""
+        return self.median_us * self.per_note / 1000
+
+
+def _median_us(fn: Callable[[], object], repeat: int) -> float:
+    timings: list[float] = []
+    for _ in range(repeat):
+        begin = time.perf_counter_ns()
+        fn()
+        timings.append((time.perf_counter_ns() - begin) / 1000)
+    return statistics.median(timings)
+
+
+def bench_components(template: Path, workdir: Path, repeat: int) -> list[ComponentResult]:
+    """Time the pieces of one quick note one by one, in one thread, on the seeded database."""
+    from bot.handlers.callbacks import NoteCardPress  # noqa: PLC0415 - handler internals
+    from bot.handlers.note_views import note_card  # noqa: PLC0415
+    from bot.services import notes, staff  # noqa: PLC0415
+    from bot.texts import Texts  # noqa: PLC0415
+
+    db_url = copy_database(template, workdir / "components" / "bench.db")
+    settings = bench_settings(db_url)
+    engine = create_db_engine(settings.sqlalchemy_url, synchronous=settings.sqlite_synchronous)
+    uow = UnitOfWorkFactory(engine)
+    clock = SystemClock()
+    directory = Directory()
+    tx = Texts(settings.bot_locale)
+    uid = FIRST_USER_ID
+    texts, _ = valid_texts(db_url, uid, 50, seed=uid)
+    api = FakeBotApi()
+    factory = UpdateFactory(api)
+    user = factory.user(uid, "Bruger")
+    results: list[ComponentResult] = []
+
+    def add(name: str, fn: Callable[[], object], per_note: float, where: str) -> None:
+        fn()  # warm caches (statement cache, directory)
+        results.append(ComponentResult(name, _median_us(fn, repeat), per_note, where))
+
+    actor = staff.load_actor(uow(), uid)
+    assert actor is not None
+    add("load_actor (guard, every update)", lambda: staff.load_actor(uow(), uid), 2,
+        "bot/handlers/access.py load_actor -> services/staff.py")  # fmt: skip
+    message_id = iter(range(1, 10**9))
+    drafts: list[int] = []
+
+    def start() -> object:
+        card = notes.start_quick_note(
+            uow(), clock, directory, actor, uid, next(message_id), texts[len(drafts) % len(texts)]
+        )
+        drafts.append(card.draft_id)
+        return card
+
+    add("start_quick_note (text -> draft, commit)", start, 1, "bot/services/notes.py")
+    pending = iter(list(drafts))  # one open draft per save_note call
+    window = timedelta(minutes=settings.undo_minutes)
+    add("save_note (Gem, commit)",
+        lambda: notes.save_note(uow(), clock, directory, actor, next(pending), undo_window=window),
+        1, "bot/services/notes.py")  # fmt: skip
+
+    def source_of() -> object:
+        with uow() as unit:
+            return unit.drafts.get(drafts[0])
+
+    add("_source_of (draft lookup after Gem)", source_of, 1, "bot/handlers/notes.py")
+    press = NoteCardPress(drafts[0], NoteCardPress.SAVE)
+    add("NoteCardPress.pack (one button)", press.pack, 5, "bot/handlers/callbacks.py")
+    add("NoteCardPress.parse (one press)", lambda: NoteCardPress.parse("n:12:s:0"), 1,
+        "bot/handlers/callbacks.py")  # fmt: skip
+    start()
+    open_card = notes.show_card(uow(), clock, directory, actor, drafts[-1])
+    add("note_card render (incl. pack)", lambda: note_card(tx, open_card, settings.tz,
+        clock.now()), 2, "bot/handlers/note_views.py")  # fmt: skip
+    text_update = factory.message(user, texts[0])
+    add("Update.de_json (text update)", lambda: Update.de_json(text_update, None), 1,
+        "telegram (the updater does this)")  # fmt: skip
+    card_message = {
+        "message_id": 1000,
+        "from": {"id": 1, "is_bot": True, "first_name": "Bot"},
+        "chat": UpdateFactory.private_chat(user),
+        "date": int(time.time()),
+        "text": "Ny note",
+        "reply_markup": {"inline_keyboard": [[{"text": "Gem", "callback_data": "n:1:s:0"}]]},
+    }
+    press_update = factory.callback(user, "n:1:s:0", card_message)
+    add("Update.de_json (Gem press)", lambda: Update.de_json(press_update, None), 1,
+        "telegram (the updater does this)")  # fmt: skip
+
+    async def hop() -> float:
+        loop = asyncio.get_running_loop()
+        await asyncio.to_thread(int)
+        timings = []
+        for _ in range(repeat):
+            begin = time.perf_counter_ns()
+            await loop.run_in_executor(None, int)
+            timings.append((time.perf_counter_ns() - begin) / 1000)
+        return statistics.median(timings)
+
+    results.append(
+        ComponentResult(
+            "thread hop (asyncio.to_thread, idle loop)",
+            asyncio.run(hop()),
+            5,
+            "bot/context.py run()",
+        )
+    )
+    engine.dispose()
+    return results
+
+
+def print_components(results: Sequence[ComponentResult]) -> None:
+    """Print what one note costs, piece by piece."""
+    print()
+    print("Components of one quick note (median, one thread, no profiler; SQLite synchronous=FULL)")
+    header = f"{'piece':44} {'per call':>10} {'x/note':>7} {'ms/note':>8}  where"
+    print(header)
+    print("-" * (len(header) + 30))
+    for r in results:
+        print(f"{r.name:44} {r.median_us:8.0f}us {r.per_note:7.0f} {r.per_note_ms:8.2f}  {r.where}")
+    total = sum(r.per_note_ms for r in results if "render" not in r.name)
+    print(
+        f"  sum (render counted through its packs): {total:.2f} ms per note, before PTB's "
+        "handler dispatch, the Bot API calls and persistence; 300 notes/s leaves 3.3 ms."
+    )
 
 
 # --- Scenario (b): resolution -------------------------------------------------------------------
@@ -833,7 +1020,10 @@ def bench_memory(quick: bool, workdir: Path) -> MemoryResult:
     if quick:
         command.append("--quick")
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    # Exit status 1 only says a speed target was missed; the memory figure is still good.
+    done = subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+    if done.returncode not in (0, 1) or not out.exists():
+        raise RuntimeError(f"the memory run failed with exit status {done.returncode}")
     seconds = time.perf_counter() - started
     data = json.loads(out.read_text(encoding="utf-8"))
     notes = data["notes"][0]["notes"] if data.get("notes") else 0
@@ -856,6 +1046,7 @@ class Report:
 
     machine: JSONDict
     notes: list[NotesResult] = field(default_factory=list)
+    components: list[ComponentResult] = field(default_factory=list)
     resolution: list[ResolveResult] = field(default_factory=list)
     memory: MemoryResult | None = None
     crash: JSONDict | None = None
@@ -951,10 +1142,11 @@ def print_memory(report: Report) -> None:
             f"peak RSS (VmHWM) {_fmt(hwm / 1024 if hwm else None)} MiB; "
             f"after imports {_fmt((memory.rss_after_imports_kib or 0) / 1024)} MiB"
         )
-        print(
-            f"  (its ru_maxrss reads {memory.ru_maxrss_kib / 1024:.1f} MiB: Linux carries the "
-            "parent's peak into a child across fork+exec, so VmHWM is the honest figure)"
-        )
+        if hwm is not None and memory.ru_maxrss_kib > hwm * 1.05:
+            print(
+                f"  (its ru_maxrss reads {memory.ru_maxrss_kib / 1024:.1f} MiB: Linux carries the "
+                "parent's peak into a child across fork+exec, so VmHWM is the honest figure)"
+            )
 
 
 def evaluate_targets(report: Report) -> list[JSONDict]:
@@ -1053,15 +1245,17 @@ def print_targets(rows: Sequence[JSONDict]) -> None:
     print("Targets")
     for r in rows:
         measured = r["measured"]
-        shown = f"{measured:.3f}" if isinstance(measured, float) and measured < 10 else (
-            f"{measured:.1f}" if isinstance(measured, float) else str(measured)
+        shown = (
+            f"{measured:.3f}"
+            if isinstance(measured, float) and measured < 10
+            else (f"{measured:.1f}" if isinstance(measured, float) else str(measured))
         )
         print(f"  {r['result']:4}  {r['target']:68} {shown:>10} {r['unit']}")
 
 
 # --- Command line -------------------------------------------------------------------------------
 
-SCENARIOS = ("notes", "resolve", "memory", "crash", "profile")
+SCENARIOS = ("notes", "components", "resolve", "memory", "crash", "profile")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -1100,7 +1294,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _selected(only: Sequence[str]) -> set[str]:
     names = {part.strip() for item in only for part in item.split(",") if part.strip()}
-    return names or {"notes", "resolve", "memory"}
+    return names or {"notes", "components", "resolve", "memory"}
 
 
 def main(argv: list[str]) -> int:
@@ -1124,6 +1318,7 @@ def main(argv: list[str]) -> int:
     )
     run_configs = [c for c in configs if "notes" in selected or c.name in selected]
     profiling = "profile" in selected
+    needs_db = bool(run_configs) or profiling or "components" in selected
     if run_configs or profiling:
         print(
             f"Rate limiter: AIORateLimiter(overall_max_rate=0, max_retries={MAX_RETRIES}) - "
@@ -1135,7 +1330,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="dagbogsbot-bench-") as tmp:
         workdir = Path(tmp)
         template = workdir / "template.db"
-        if run_configs or profiling:
+        if needs_db:
             names = danish_names(50, seed=7)
             ids = [FIRST_USER_ID + i for i in range(50)]
             migrate_s = make_template(template, names, ids)
@@ -1150,6 +1345,9 @@ def main(argv: list[str]) -> int:
             )
         if report.notes:
             print_notes(report.notes)
+        if "components" in selected:
+            report.components = bench_components(template, workdir, 50 if args.quick else 300)
+            print_components(report.components)
         if "resolve" in selected:
             queries = 500 if args.quick else 5000
             report.resolution = [bench_resolution(n, queries, seed=11) for n in (50, 1000, 10000)]

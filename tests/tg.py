@@ -48,7 +48,8 @@ class BotHarness:
     @property
     def services(self) -> Services:
         """The running application's services."""
-        assert self.app is not None and self.app.bot_data.services is not None
+        assert self.app is not None
+        assert self.app.bot_data.services is not None
         return self.app.bot_data.services
 
     @property
@@ -73,7 +74,9 @@ class BotHarness:
         """The user presses the button with this label on the newest keyboard in their chat."""
         await self.process(self.updates.press(user, label))
 
-    async def press_data(self, user: dict[str, Any], data: str, message_id: int | None = None) -> None:
+    async def press_data(
+        self, user: dict[str, Any], data: str, message_id: int | None = None
+    ) -> None:
         """Send a callback with arbitrary (possibly forged) data on a bot message."""
         chat_id = user["id"]
         if message_id is None:

@@ -78,7 +78,8 @@ class ResidentNotes:
 
 
 def _own_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> NoteDraft:
-    draft = uow.drafts.get(draft_id)
+    # Locked: two processes pressing the same card wait for each other instead of racing.
+    draft = uow.drafts.get(draft_id, lock=True)
     if draft is None:
         raise NotFound("notes.card_gone")
     if draft.author_id != actor.staff_id:
@@ -228,7 +229,15 @@ def start_quick_note(
             created_at=now,
             updated_at=now,
         )
-        uow.drafts.add(draft)
+        try:
+            uow.drafts.add(draft)
+        except IntegrityError:
+            # The same message is being handled by another process right now: show its draft.
+            uow.session.rollback()
+            existing = uow.drafts.by_source(chat_id, message_id)
+            if existing is None:
+                raise
+            return _card(uow, clock, directory, _check_owner(existing, actor), existing)
         suggestions: tuple[Option, ...] = ()
         picking: Picking = None
         if draft.resident_id is None and parsed.resident.status == "uncertain":
@@ -354,7 +363,12 @@ def save_note(
             source_chat_id=draft.source_chat_id,
             source_message_id=draft.source_message_id,
         )
-        uow.notes.add(note)
+        try:
+            uow.notes.add(note)
+        except IntegrityError:
+            # Another process saved this message first: the unique source key says so.
+            uow.session.rollback()
+            raise Conflict("notes.already_saved") from None
         draft.status = "saved"
         draft.note_id = note.id
         draft.updated_at = now

@@ -247,9 +247,9 @@ class DiaryTypeRepository(_Repository):
 class DraftRepository(_Repository):
     """Notes being composed."""
 
-    def get(self, draft_id: int) -> NoteDraft | None:
-        """Return a draft by id."""
-        return self.session.get(NoteDraft, draft_id)
+    def get(self, draft_id: int, *, lock: bool = False) -> NoteDraft | None:
+        """Return a draft by id; lock=True holds its row until commit (PostgreSQL)."""
+        return self.session.get(NoteDraft, draft_id, with_for_update=lock)
 
     def by_source(self, chat_id: int, message_id: int) -> NoteDraft | None:
         """Find the draft made from one incoming message."""

@@ -2,7 +2,8 @@
 
 Threads stand in for the bot's worker threads (and for a second bot process): each use case
 opens its own unit of work, so each thread has its own connection and transaction. A
-threading.Barrier releases them at the same moment; nothing here sleeps.
+threading.Barrier releases them at the same moment; nothing here sleeps (the timeouts only
+turn a hang into a failure).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
+from typing import cast
 
 import pytest
 import sqlalchemy as sa
@@ -29,20 +30,9 @@ from bot.storage.models import DiaryNote, Invite, NoteDraft, Staff
 from bot.storage.uow import UnitOfWorkFactory
 from tests import factories
 
-T = TypeVar("T")
-
 UNDO = timedelta(minutes=10)
 JOIN_TIMEOUT = 120  # seconds; only reached if a thread hangs, which is itself a failure
 ROUNDS = 10  # independent races per test, so that a lucky interleaving cannot hide a bug
-
-SAVE_RACE_BUG = (
-    "bot/services/notes.py save_note: on PostgreSQL the losing INSERT fails at the flush in "
-    "uow.notes.add(), outside the try/except IntegrityError that only wraps uow.commit()"
-)
-DRAFT_RACE_BUG = (
-    "bot/services/notes.py start_quick_note: on PostgreSQL the second INSERT of a draft for the "
-    "same message fails with IntegrityError (uq_draft_source) at the flush in uow.drafts.add()"
-)
 
 
 @dataclass(frozen=True)
@@ -57,7 +47,7 @@ class Outcome:
         return "ok" if self.error is None else type(self.error).__name__
 
 
-def together(count: int, work: Callable[[int], T]) -> list[Outcome]:
+def together(count: int, work: Callable[[int], object]) -> list[Outcome]:
     """Run work(0..count-1) in count threads released at once; collect every outcome."""
     barrier = threading.Barrier(count)
     outcomes: list[Outcome] = [Outcome()] * count
@@ -81,11 +71,6 @@ def together(count: int, work: Callable[[int], T]) -> list[Outcome]:
 def _count(engine: Engine, model: type[SQLModel], *where: sa.ColumnElement[bool]) -> int:
     with Session(engine) as session:
         return int(session.exec(select(sa.func.count()).select_from(model).where(*where)).one())
-
-
-def _xfail_on_postgresql(request: pytest.FixtureRequest, engine: Engine, reason: str) -> None:
-    if engine.dialect.name == "postgresql":
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
 
 
 @dataclass
@@ -139,10 +124,7 @@ def _save(world: World, draft_id: int, actor: Actor | None = None) -> notes.Card
 # --- The same draft saved twice at once --------------------------------------------------------
 
 
-def test_two_saves_of_one_draft_store_one_note(
-    request: pytest.FixtureRequest, backend: Engine, world: World
-) -> None:
-    _xfail_on_postgresql(request, backend, SAVE_RACE_BUG)
+def test_two_saves_of_one_draft_store_one_note(backend: Engine, world: World) -> None:
     message_ids = range(1000, 1000 + ROUNDS)
     cards = [_start(world, message_id) for message_id in message_ids]
 
@@ -166,11 +148,8 @@ def test_two_saves_of_one_draft_store_one_note(
     assert _count(backend, DiaryNote) == ROUNDS
 
 
-def test_two_quick_notes_from_one_message_make_one_draft(
-    request: pytest.FixtureRequest, backend: Engine, world: World
-) -> None:
+def test_two_quick_notes_from_one_message_make_one_draft(backend: Engine, world: World) -> None:
     # A redelivered message handled by two bot processes at once (e.g. during a restart).
-    _xfail_on_postgresql(request, backend, DRAFT_RACE_BUG)
 
     results = [
         together(2, lambda _, message_id=message_id: _start(world, message_id))
@@ -249,7 +228,7 @@ def test_eight_writers_store_every_note(backend: Engine, world: World) -> None:
 
     errors = [o.error for o in outcomes if o.error is not None]
     assert errors == []
-    ids = [note_id for o in outcomes for note_id in o.value]  # type: ignore[attr-defined]
+    ids = [note_id for o in outcomes for note_id in cast(list[int], o.value)]
     assert len(set(ids)) == len(world.writers) * NOTES_PER_WRITER
     assert _count(backend, DiaryNote) == len(world.writers) * NOTES_PER_WRITER
     for actor in world.writers:
