@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -236,14 +236,28 @@ async def _child(paths: _Paths, ready_fd: int) -> None:
             os.write(ready_fd, READY)
             driver = NotesDriver(app, api, factory)
 
+            def confirm(*, replay: bool) -> Callable[[int, int, bool], None]:
+                def journal(chat_id: int, message_id: int, already_saved: bool) -> None:
+                    # The user has just seen "Gemt": record it before anything else happens.
+                    record = {
+                        "chat": chat_id,
+                        "msg": message_id,
+                        "replay": replay,
+                        "already_saved": already_saved,
+                    }
+                    _append(confirmed, record, sync=True)
+
+                return journal
+
             async def one_user(position: int) -> None:
                 nonlocal next_id
                 chat_id = FIRST_USER_ID + position
                 user = factory.user(chat_id, f"Bruger{position}")
                 own = texts[str(chat_id)]
                 for message_id, text in replays.get(chat_id, []):
-                    done = await driver.interaction(user, text, message_id=message_id)
-                    _append(confirmed, _confirmation(done, replay=True), sync=True)
+                    await driver.interaction(
+                        user, text, message_id=message_id, on_saved=confirm(replay=True)
+                    )
                 while not drain:
                     message_id = next_id
                     next_id += 1
@@ -252,8 +266,9 @@ async def _child(paths: _Paths, ready_fd: int) -> None:
                     _append(
                         attempts, {"chat": chat_id, "msg": message_id, "text": text}, sync=False
                     )
-                    done = await driver.interaction(user, text, message_id=message_id)
-                    _append(confirmed, _confirmation(done, replay=False), sync=True)
+                    await driver.interaction(
+                        user, text, message_id=message_id, on_saved=confirm(replay=False)
+                    )
 
             try:
                 await asyncio.gather(*(one_user(i) for i in range(len(texts))))
@@ -264,17 +279,8 @@ async def _child(paths: _Paths, ready_fd: int) -> None:
         services.uow.engine.dispose()
 
 
-def _confirmation(done: Any, *, replay: bool) -> dict[str, Any]:
-    return {
-        "chat": done.chat_id,
-        "msg": done.message_id,
-        "replay": replay,
-        "already_saved": done.already_saved,
-    }
-
-
 def child_main(root: Path, ready_fd: int) -> int:
-    """Entry point of a child process (forked or spawned); returns its exit status."""
+    """Run the bot as a child process (forked or spawned) and return its exit status."""
     log = _Paths(root).log(int(json.loads(_Paths(root).plan.read_text("utf-8"))["run"]))
     log.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -351,7 +357,11 @@ class _Child:
         """Wait for the child to end; return its exit status (negative: killed by that signal)."""
         try:
             if self.process is not None:
-                return self.process.wait(timeout)
+                try:
+                    return self.process.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    return self.process.wait()
             deadline = None if timeout is None else time.perf_counter() + timeout
             while True:
                 pid, status = os.waitpid(self.pid, os.WNOHANG if deadline else 0)

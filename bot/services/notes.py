@@ -87,6 +87,13 @@ def _own_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> NoteDraft:
     return draft
 
 
+def _open_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> NoteDraft:
+    draft = _own_draft(uow, actor, draft_id)
+    if draft.status != "open":
+        raise Conflict("notes.card_closed")
+    return draft
+
+
 def _visible_resident(uow: UnitOfWork, actor: Actor, resident_id: int) -> Resident:
     resident = uow.residents.get(resident_id)
     if resident is None or resident.id is None:
@@ -295,9 +302,7 @@ def pick_resident(
 ) -> Card:
     """Set the draft's resident after checking, again, that the actor may see them."""
     with uow:
-        draft = _own_draft(uow, actor, draft_id)
-        if draft.status != "open":
-            raise Conflict("notes.card_closed")
+        draft = _open_draft(uow, actor, draft_id)
         _visible_resident(uow, actor, resident_id)
         draft.resident_id = resident_id
         draft.updated_at = clock.now()
@@ -317,9 +322,7 @@ def pick_type(
 ) -> Card:
     """Set the draft's diary type (an active one)."""
     with uow:
-        draft = _own_draft(uow, actor, draft_id)
-        if draft.status != "open":
-            raise Conflict("notes.card_closed")
+        draft = _open_draft(uow, actor, draft_id)
         diary_type = uow.diary_types.get(type_id)
         if diary_type is None or not diary_type.active:
             raise NotFound()
