@@ -118,3 +118,9 @@ class CustomContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotD
         # The database calls are blocking; a worker thread keeps the event loop free for
         # everybody else's updates while this one waits on the disk or the network.
         return await asyncio.to_thread(fn, self.services.uow(), *args, **kwargs)
+
+    async def read(
+        self, fn: Callable[Concatenate[UnitOfWork, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run a read-only use case: a snapshot that never waits for writers."""
+        return await asyncio.to_thread(fn, self.services.uow(read_only=True), *args, **kwargs)

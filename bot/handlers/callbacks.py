@@ -7,6 +7,7 @@ not exactly the packed shape, and every handler re-checks who may do what on eac
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Any, ClassVar, Self, get_type_hints
 
@@ -43,24 +44,30 @@ class CallbackData:
         if data is None or len(data.encode()) > MAX_CALLBACK_BYTES:
             raise BadCallbackData(data)
         prefix, *parts = data.split(":")
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        fields = _fields(cls)  # type: ignore[arg-type]  # classes are hashable
         if prefix != cls.PREFIX or len(parts) != len(fields):
             raise BadCallbackData(data)
-        hints = get_type_hints(cls)
         values: dict[str, Any] = {}
-        for f, raw in zip(fields, parts, strict=True):
-            if hints[f.name] is int:
+        for (name, is_int), raw in zip(fields, parts, strict=True):
+            if is_int:
                 if not _INT.fullmatch(raw):
                     raise BadCallbackData(data)
-                values[f.name] = int(raw)
+                values[name] = int(raw)
             else:
                 if not _WORD.fullmatch(raw):
                     raise BadCallbackData(data)
-                values[f.name] = raw
+                values[name] = raw
         parsed = cls(**values)
-        if ":".join([cls.PREFIX, *(str(getattr(parsed, f.name)) for f in fields)]) != data:
+        if ":".join([cls.PREFIX, *(str(values[name]) for name, _ in fields)]) != data:
             raise BadCallbackData(data)  # "007" or "-0": not what pack() writes
         return parsed
+
+
+@functools.cache
+def _fields(cls: type[CallbackData]) -> tuple[tuple[str, bool], ...]:
+    """Return (name, is an int) per field; resolving type hints is slow, so once per class."""
+    hints = get_type_hints(cls)
+    return tuple((f.name, hints[f.name] is int) for f in dataclasses.fields(cls))  # type: ignore[arg-type]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -12,10 +12,12 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.context import BotData, UserData
+from bot.storage.db import READ_ONLY, write_lock
 from bot.storage.models import PersistedState
 
 CONVERSATION = "conversation"
 USER_DATA = "user_data"
+_UNKNOWN = object()
 DEFAULT_UPDATE_INTERVAL = 1.0  # seconds; flows are small, so writing them often is cheap
 
 
@@ -30,14 +32,19 @@ class SqlPersistence(BasePersistence[UserData, dict[Any, Any], BotData]):
             update_interval=update_interval,
         )
         self._engine = engine
+        self._written: dict[tuple[str, str], str | None] = {}
 
     def _load(self, kind: str) -> dict[str, str]:
         with Session(self._engine) as session:
+            session.connection(execution_options={READ_ONLY: True})
             rows = session.exec(select(PersistedState).where(PersistedState.kind == kind))
             return {row.key: row.value for row in rows}
 
     def _write(self, kind: str, key: str, value: str | None) -> None:
-        with Session(self._engine) as session:
+        # PTB hands over every user who sent an update, changed or not: skip what is stored.
+        if self._written.get((kind, key), _UNKNOWN) == value:
+            return
+        with write_lock(self._engine), Session(self._engine) as session:
             row = session.get(PersistedState, (kind, key))
             if value is None:
                 if row is not None:
@@ -48,10 +55,12 @@ class SqlPersistence(BasePersistence[UserData, dict[Any, Any], BotData]):
                 row.value = value
                 session.add(row)
             session.commit()
+        self._written[(kind, key)] = value
 
     async def get_user_data(self) -> dict[int, UserData]:
         """Load every person's flow data."""
         rows = await asyncio.to_thread(self._load, USER_DATA)
+        self._written.update({(USER_DATA, k): v for k, v in rows.items()})
         return {int(k): UserData.from_json(json.loads(v)) for k, v in rows.items()}
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
@@ -99,6 +108,7 @@ class SqlPersistence(BasePersistence[UserData, dict[Any, Any], BotData]):
     async def get_conversations(self, name: str) -> ConversationDict:
         """Load the states of one conversation handler."""
         rows = await asyncio.to_thread(self._load, CONVERSATION)
+        self._written.update({(CONVERSATION, k): v for k, v in rows.items()})
         prefix = name + "|"
         result: dict[ConversationKey, object] = {}
         for key, value in rows.items():

@@ -79,28 +79,44 @@ class StaffRepository(_Repository):
 
     def actor(self, telegram_user_id: int) -> Actor | None:
         """Load the acting person with departments and assignments, or None if unknown."""
-        staff = self.by_telegram_id(telegram_user_id)
-        if staff is None or staff.id is None:
+        # Runs for every update: plain rows, no ORM objects, two small indexed queries.
+        row = self.session.execute(
+            sa.select(
+                col(Staff.id),
+                col(Staff.display_name),
+                col(Staff.role),
+                col(Staff.active),
+                col(Staff.access_ends_on),
+            ).where(col(Staff.telegram_user_id) == telegram_user_id)
+        ).first()
+        if row is None:
             return None
-        departments = self.session.exec(
-            select(StaffDepartment.department_id).where(StaffDepartment.staff_id == staff.id)
-        ).all()
+        staff_id, display_name, role, active, access_ends_on = row
+        departments = self.session.execute(
+            sa.select(col(StaffDepartment.department_id)).where(
+                col(StaffDepartment.staff_id) == staff_id
+            )
+        ).scalars()
         assigned: Sequence[int] = ()
-        if staff.role == Role.VIKAR:
-            assigned = self.session.exec(
-                select(ResidentAssignment.resident_id).where(
-                    ResidentAssignment.staff_id == staff.id
+        if role == Role.VIKAR:
+            assigned = (
+                self.session.execute(
+                    sa.select(col(ResidentAssignment.resident_id)).where(
+                        col(ResidentAssignment.staff_id) == staff_id
+                    )
                 )
-            ).all()
+                .scalars()
+                .all()
+            )
         return Actor(
-            staff_id=staff.id,
-            telegram_user_id=staff.telegram_user_id,
-            display_name=staff.display_name,
-            role=Role(staff.role),
+            staff_id=staff_id,
+            telegram_user_id=telegram_user_id,
+            display_name=display_name,
+            role=Role(role),
             department_ids=frozenset(departments),
             assigned_resident_ids=frozenset(assigned),
-            active=staff.active,
-            access_ends_on=staff.access_ends_on,
+            active=active,
+            access_ends_on=access_ends_on,
         )
 
     def add(self, staff: Staff, department_ids: Iterable[int]) -> Staff:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.storage.db import READ_ONLY, write_lock
 from bot.storage.repositories import (
     AuditRepository,
     DiaryTypeRepository,
@@ -21,14 +23,23 @@ from bot.storage.repositories import (
 
 
 class UnitOfWork:
-    """Open a session, expose repositories, roll back unless commit() was called."""
+    """Open a session, expose repositories, roll back unless commit() was called.
 
-    def __init__(self, engine: Engine) -> None:
+    A read-only unit of work reads a snapshot and never waits for writers; it must not write.
+    """
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._session: Session | None = None
+        self._stack = ExitStack()
 
     def __enter__(self) -> Self:
+        if not self._read_only:
+            self._stack.enter_context(write_lock(self._engine))
         session = Session(self._engine, expire_on_commit=False)
+        if self._read_only:
+            session.connection(execution_options={READ_ONLY: True})
         self._session = session
         self.org = OrgRepository(session)
         self.staff = StaffRepository(session)
@@ -52,6 +63,7 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+            self._stack.close()
 
     @property
     def session(self) -> Session:
@@ -75,5 +87,5 @@ class UnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.engine, read_only=read_only)
