@@ -139,21 +139,7 @@ def test_handlers_have_no_sql(path: Path) -> None:
     assert forbidden_imports(source, _package_of(path), HANDLER_FORBIDDEN) == []
 
 
-# Known violations, reported to their owners; strict, so a fix shows up as XPASS.
-CLOCK_BUGS: dict[str, str] = {}
-CLOCK_CASES = [
-    pytest.param(
-        p,
-        id=_id(p),
-        marks=[pytest.mark.xfail(reason=CLOCK_BUGS[_id(p)], raises=AssertionError, strict=True)]
-        if _id(p) in CLOCK_BUGS
-        else [],
-    )
-    for p in BOT_FILES
-]
-
-
-@pytest.mark.parametrize("path", CLOCK_CASES)
+@pytest.mark.parametrize("path", BOT_FILES, ids=_id)
 def test_only_the_clock_reads_the_wall_clock(path: Path) -> None:
     assert wall_clock_calls(path.read_text(encoding="utf-8")) == []
 
