@@ -429,24 +429,31 @@ def undo_save(
         now = clock.now()
         if note is None or not within(note.created_at, now, undo_window):
             raise Expired("notes.undo_expired")
-        note.deleted = True
-        note.deleted_at = now
-        uow.session.add(note)
+        _soft_delete(uow, actor, note, now, detail="undo")
         draft.status = "undone"
         draft.updated_at = now
         uow.session.add(draft)
-        uow.audit.record(
-            at=now,
-            actor_id=actor.staff_id,
-            action="delete",
-            entity="diary_note",
-            entity_id=note.id,
-            resident_id=note.resident_id,
-            detail="undo",
-        )
         card = _card(uow, clock, directory, actor, draft, undo_window=undo_window)
         uow.commit()
         return card
+
+
+def _soft_delete(
+    uow: UnitOfWork, actor: Actor, note: DiaryNote, now: datetime, *, detail: str = ""
+) -> None:
+    # Kept and marked: the audit trail and the journal hand-over must still see the note.
+    note.deleted = True
+    note.deleted_at = now
+    uow.session.add(note)
+    uow.audit.record(
+        at=now,
+        actor_id=actor.staff_id,
+        action="delete",
+        entity="diary_note",
+        entity_id=note.id,
+        resident_id=note.resident_id,
+        detail=detail,
+    )
 
 
 def start_guided_note(uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor) -> Card:
@@ -636,17 +643,7 @@ def delete_note(
         now = clock.now()
         note = _changeable_note(uow, actor, note_id, now, edit_window)
         view = _note_views(uow, [note], actor, now, edit_window)[0]
-        note.deleted = True
-        note.deleted_at = now
-        uow.session.add(note)
-        uow.audit.record(
-            at=now,
-            actor_id=actor.staff_id,
-            action="delete",
-            entity="diary_note",
-            entity_id=note.id,
-            resident_id=note.resident_id,
-        )
+        _soft_delete(uow, actor, note, now)
         uow.commit()
         return view
 
