@@ -149,11 +149,28 @@ def cmd_run(inv: Invocation) -> int:
     return EXIT_OK
 
 
+class RedactingFormatter(logging.Formatter):
+    """Format records with every occurrence of a secret replaced."""
+
+    def __init__(self, fmt: str, secret: str) -> None:
+        super().__init__(fmt)
+        self._secret = secret
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Format the record, then blank out the secret wherever it appears."""
+        text = super().format(record)
+        return text.replace(self._secret, "<token>") if self._secret else text
+
+
 def configure_logging(settings: Settings) -> None:
-    """Log to stderr at the configured level, keeping token-bearing URLs out of the log."""
+    """Log to stderr at the configured level, keeping the token out of the log."""
     logging.basicConfig(level=settings.log_level_number, format=LOG_FORMAT)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Belt and braces: python-telegram-bot itself logs the API URL, token included, at DEBUG.
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(RedactingFormatter(LOG_FORMAT, token))
 
 
 def cmd_demo(inv: Invocation) -> int:

@@ -47,6 +47,7 @@ def build_application(
         ApplicationBuilder()
         .token(token or OFFLINE_TOKEN)
         .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(context=CustomContext, user_data=UserData, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .persistence(SqlPersistence(engine))
@@ -73,6 +74,13 @@ def build_application(
     )
     register(app)
     return app
+
+
+def file_url(api_base_url: str) -> str:
+    """Return the file download URL that belongs to a Bot API base URL (…/bot → …/file/bot)."""
+    if api_base_url.endswith("/bot"):
+        return api_base_url.removesuffix("bot") + "file/bot"
+    return api_base_url.rstrip("/") + "/file/bot"
 
 
 async def _post_init(app: BotApplication) -> None:

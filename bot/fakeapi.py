@@ -591,6 +591,10 @@ class FakeBotApi(BaseRequest):
 
     # --- public helpers --------------------------------------------------------------------
 
+    def answer(self, api_method: str, parameters: Mapping[str, Any]) -> tuple[int, bytes]:
+        """Answer one Bot API call from form or JSON parameters (for an HTTP front end)."""
+        return self._dispatch(api_method, _decode_params(parameters))
+
     def add_listener(self, callback: Callable[[ApiCall, Any], None]) -> None:
         """Call ``callback(call, result)`` synchronously after every successful call."""
         self._listeners.append(callback)
