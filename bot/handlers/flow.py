@@ -26,9 +26,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CustomContext
-from bot.domain.errors import DomainError
-from bot.handlers.callbacks import BadCallbackData
-from bot.handlers.common import tell
+from bot.handlers.common import handles_domain_errors
 from bot.services import notes
 
 Step = Callable[[Update, CustomContext], Coroutine[Any, Any, object]]
@@ -54,16 +52,11 @@ def flow_step(fn: Step) -> Callable[[Update, CustomContext], Coroutine[Any, Any,
     failure keeps the flow in its current state (None), so the person can simply try again.
     """
 
+    guarded = handles_domain_errors(fn)
+
     @functools.wraps(fn)
     async def wrapper(update: Update, context: CustomContext) -> NoReturn:
-        state: object = None
-        try:
-            state = await fn(update, context)
-        except DomainError as exc:
-            await tell(update, context, context.tx.plain(exc.text_key, **exc.params))
-        except BadCallbackData:
-            await tell(update, context, context.tx.plain("error.bad_button"))
-        raise ApplicationHandlerStop(state)
+        raise ApplicationHandlerStop(await guarded(update, context))
 
     return wrapper
 

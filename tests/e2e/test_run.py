@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +26,7 @@ from bot.fakeapi import FakeBotApi, UpdateFactory
 TOKEN = "123456:SECRET-token-that-must-never-be-logged"
 STRANGER = 555
 WAIT_SECONDS = 30
+LONG_POLL_SECONDS = 0.05
 
 
 class LocalBotApi:
@@ -38,6 +38,7 @@ class LocalBotApi:
         self.pending: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         self.answered = threading.Event()
+        self.stopping = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -54,7 +55,8 @@ class LocalBotApi:
                 self.pending = [u for u in self.pending if u["update_id"] >= offset]
                 batch = list(self.pending)
             if not batch:
-                time.sleep(0.05)  # a short long-poll; this runs in the server's thread
+                # A short long poll, as Telegram holds getUpdates open; ends early on stop.
+                self.stopping.wait(LONG_POLL_SECONDS)
             return 200, json.dumps({"ok": True, "result": batch}).encode()
         with self.lock:
             status, body = self.api.answer(method, params)
@@ -97,6 +99,7 @@ def local_api() -> Iterator[LocalBotApi]:
     try:
         yield server
     finally:
+        server.stopping.set()
         server.server.shutdown()
         server.server.server_close()
 
