@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +15,7 @@ from bot.domain.matching import parse_quick_note
 from bot.domain.notes import MAX_NOTE_CHARS, clean_note_text, within
 from bot.services.directory import Directory, ResidentDirectory
 from bot.storage.models import DiaryNote, DiaryNoteRevision, NoteDraft, Resident
+from bot.storage.repositories import DraftRow
 from bot.storage.uow import UnitOfWork
 
 PICKER_PAGE_SIZE = 8
@@ -77,6 +78,31 @@ class ResidentNotes:
     candidates: tuple[Option, ...]
 
 
+class DraftFields(Protocol):
+    """What a card is rendered from: a NoteDraft row object or the hot path's DraftRow."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def resident_id(self) -> int | None: ...
+    @property
+    def diary_type_id(self) -> int | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def source_chat_id(self) -> int | None: ...
+    @property
+    def source_message_id(self) -> int | None: ...
+    @property
+    def note_id(self) -> int | None: ...
+
+
 def _own_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> NoteDraft:
     # Locked: two processes pressing the same card wait for each other instead of racing.
     draft = uow.drafts.get(draft_id, lock=True)
@@ -127,19 +153,24 @@ def _card(
     clock: Clock,
     directory: Directory,
     actor: Actor,
-    draft: NoteDraft,
+    draft: DraftFields,
     *,
     picking: Picking = None,
     page: int = 0,
     suggestions: tuple[Option, ...] = (),
     undo_window: timedelta = timedelta(minutes=10),
+    resident_name: str | None = None,
+    saved_at: datetime | None = None,
 ) -> Card:
+    """Build the card; names and the save time the caller already has are not read again."""
     assert draft.id is not None
     types = directory.types(uow, clock.now())
     resident = None
     if draft.resident_id is not None:
-        row = uow.residents.get(draft.resident_id)
-        resident = Option(draft.resident_id, row.display_name if row else "?")
+        if resident_name is None:
+            row = uow.residents.get(draft.resident_id)
+            resident_name = row.display_name if row else "?"
+        resident = Option(draft.resident_id, resident_name)
     diary_type = None
     if draft.diary_type_id is not None:
         name = types.names.get(draft.diary_type_id)
@@ -148,8 +179,9 @@ def _card(
             name = row_type.name if row_type else "?"
         diary_type = Option(draft.diary_type_id, name)
     if draft.status != "open":
-        note = uow.notes.get(draft.note_id) if draft.note_id is not None else None
-        saved_at = note.created_at if note else None
+        if saved_at is None and draft.note_id is not None:
+            note = uow.notes.get(draft.note_id)
+            saved_at = note.created_at if note else None
         return Card(
             draft_id=draft.id,
             mode=draft.mode,
@@ -213,9 +245,6 @@ def start_quick_note(
     if len(text) > MAX_NOTE_CHARS:
         raise InvalidInput("notes.too_long", limit=MAX_NOTE_CHARS)
     with uow:
-        existing = uow.drafts.by_source(chat_id, message_id)
-        if existing is not None:
-            return _card(uow, clock, directory, _check_owner(existing, actor), existing)
         residents = directory.residents(uow, actor)
         if len(residents.index) == 0:
             raise InvalidInput("notes.no_residents")
@@ -225,35 +254,58 @@ def start_quick_note(
         if not body:
             raise InvalidInput("notes.empty_body")
         now = clock.now()
-        draft = NoteDraft(
-            author_id=actor.staff_id,
-            resident_id=parsed.resident.match.id if parsed.resident.match else None,
-            diary_type_id=parsed.diary_type.match.id if parsed.diary_type.match else None,
-            text=body,
-            mode="quick",
-            source_chat_id=chat_id,
-            source_message_id=message_id,
-            created_at=now,
-            updated_at=now,
+        resident_id = parsed.resident.match.id if parsed.resident.match else None
+        type_id = parsed.diary_type.match.id if parsed.diary_type.match else None
+        draft_id = uow.drafts.insert_from_message(
+            {
+                "author_id": actor.staff_id,
+                "resident_id": resident_id,
+                "diary_type_id": type_id,
+                "text": body,
+                "mode": "quick",
+                "status": "open",
+                "source_chat_id": chat_id,
+                "source_message_id": message_id,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-        try:
-            uow.drafts.add(draft)
-        except IntegrityError:
-            # The same message is being handled by another process right now: show its draft.
-            uow.session.rollback()
+        if draft_id is None:
+            # A redelivered message, or another process handling it right now: its draft.
             existing = uow.drafts.by_source(chat_id, message_id)
             if existing is None:
-                raise
+                raise Conflict("notes.card_closed")
             return _card(uow, clock, directory, _check_owner(existing, actor), existing)
+        draft = DraftRow(
+            id=draft_id,
+            author_id=actor.staff_id,
+            resident_id=resident_id,
+            diary_type_id=type_id,
+            text=body,
+            mode="quick",
+            status="open",
+            source_chat_id=chat_id,
+            source_message_id=message_id,
+            note_id=None,
+        )
         suggestions: tuple[Option, ...] = ()
         picking: Picking = None
-        if draft.resident_id is None and parsed.resident.status == "uncertain":
+        if resident_id is None and parsed.resident.status == "uncertain":
             picking = "resident"
             suggestions = tuple(Option(c.id, c.name) for c in parsed.resident.candidates)
-        elif draft.diary_type_id is None and parsed.diary_type.status == "uncertain":
+        elif type_id is None and parsed.diary_type.status == "uncertain":
             picking = "type"
             suggestions = tuple(Option(c.id, c.name) for c in parsed.diary_type.candidates)
-        card = _card(uow, clock, directory, actor, draft, picking=picking, suggestions=suggestions)
+        card = _card(
+            uow,
+            clock,
+            directory,
+            actor,
+            draft,
+            picking=picking,
+            suggestions=suggestions,
+            resident_name=residents.names.get(resident_id) if resident_id is not None else None,
+        )
         uow.commit()
         return card
 
@@ -345,52 +397,76 @@ def save_note(
 ) -> Card:
     """Store the draft as a note in one transaction; pressing twice saves once."""
     with uow:
-        draft = _own_draft(uow, actor, draft_id)
+        # One query for the draft (locked), its resident, its type and any note made from it.
+        found = uow.drafts.save_context(draft_id, lock=True)
+        if found is None:
+            raise NotFound("notes.card_gone")
+        draft = found.draft
+        if draft.author_id != actor.staff_id:
+            raise NotAllowed("notes.not_your_card")
         if draft.status == "saved":
-            return _card(uow, clock, directory, actor, draft, undo_window=undo_window)
+            return _card(
+                uow,
+                clock,
+                directory,
+                actor,
+                draft,
+                undo_window=undo_window,
+                resident_name=found.resident_name,
+                saved_at=found.note_created_at,
+            )
         if draft.status != "open":
             raise Conflict("notes.card_closed")
         if draft.resident_id is None or draft.diary_type_id is None or not draft.text:
             raise InvalidInput("notes.incomplete")
-        resident = _visible_resident(uow, actor, draft.resident_id)
-        diary_type = uow.diary_types.get(draft.diary_type_id)
-        if diary_type is None or not diary_type.active:
+        if found.resident_department_id is None:
+            raise NotAllowed()
+        moved_out = found.resident_moved_out_on is not None
+        scope = ResidentScope(draft.resident_id, found.resident_department_id, not moved_out)
+        if not can_see_resident(actor, scope):
+            raise NotAllowed()
+        if moved_out:
+            raise Conflict("notes.resident_moved_out", name=found.resident_name)
+        if not found.type_active:
             raise NotFound()
         now = clock.now()
-        note = DiaryNote(
-            resident_id=draft.resident_id,
-            diary_type_id=draft.diary_type_id,
-            author_id=actor.staff_id,
-            text=draft.text,
-            created_at=now,
-            source_chat_id=draft.source_chat_id,
-            source_message_id=draft.source_message_id,
-        )
         try:
-            uow.notes.add(note)
+            note_id = uow.notes.insert(
+                {
+                    "resident_id": draft.resident_id,
+                    "diary_type_id": draft.diary_type_id,
+                    "author_id": actor.staff_id,
+                    "text": draft.text,
+                    "created_at": now,
+                    "deleted": False,
+                    "source_chat_id": draft.source_chat_id,
+                    "source_message_id": draft.source_message_id,
+                }
+            )
         except IntegrityError:
             # Another process saved this message first: the unique source key says so.
             uow.session.rollback()
             raise Conflict("notes.already_saved") from None
-        draft.status = "saved"
-        draft.note_id = note.id
-        draft.updated_at = now
-        uow.session.add(draft)
+        uow.drafts.mark_saved(draft.id, note_id, now)
         uow.audit.record(
             at=now,
             actor_id=actor.staff_id,
             action="create",
             entity="diary_note",
-            entity_id=note.id,
-            resident_id=resident.id,
+            entity_id=note_id,
+            resident_id=draft.resident_id,
         )
-        card = _card(uow, clock, directory, actor, draft, undo_window=undo_window)
-        try:
-            uow.commit()
-        except IntegrityError:
-            # Another process saved this message first: the unique source key says so.
-            uow.session.rollback()
-            raise Conflict("notes.already_saved") from None
+        card = _card(
+            uow,
+            clock,
+            directory,
+            actor,
+            replace(draft, status="saved", note_id=note_id),
+            undo_window=undo_window,
+            resident_name=found.resident_name,
+            saved_at=now,
+        )
+        uow.commit()
         return card
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.domain.access import Actor, Role
@@ -25,9 +28,119 @@ from bot.storage.models import (
 )
 
 
+def _table(model: Any) -> sa.Table:
+    return cast(sa.Table, model.__table__)
+
+
+# The per-update hot path (who is acting, the quick-note draft, Gem) runs on these prebuilt
+# Core statements over the tables: no ORM identity map, flush or attribute events. The ORM
+# costs ~0.3 ms per statement here; a prebuilt Core statement ~0.05 ms (python -m bot bench).
+_STAFF = _table(Staff)
+_STAFF_DEPARTMENT = _table(StaffDepartment)
+_ASSIGNMENT = _table(ResidentAssignment)
+_DRAFT = _table(NoteDraft)
+_NOTE = _table(DiaryNote)
+_RESIDENT = _table(Resident)
+_TYPE = _table(DiaryType)
+_AUDIT = _table(AuditEvent)
+
+_ACTOR_ROW = sa.select(
+    _STAFF.c.id, _STAFF.c.display_name, _STAFF.c.role, _STAFF.c.active, _STAFF.c.access_ends_on
+).where(_STAFF.c.telegram_user_id == sa.bindparam("uid"))
+_ACTOR_DEPARTMENTS = sa.select(_STAFF_DEPARTMENT.c.department_id).where(
+    _STAFF_DEPARTMENT.c.staff_id == sa.bindparam("sid")
+)
+_ACTOR_ASSIGNED = sa.select(_ASSIGNMENT.c.resident_id).where(
+    _ASSIGNMENT.c.staff_id == sa.bindparam("sid")
+)
+_DRAFT_COLUMNS = (
+    _DRAFT.c.id,
+    _DRAFT.c.author_id,
+    _DRAFT.c.resident_id,
+    _DRAFT.c.diary_type_id,
+    _DRAFT.c.text,
+    _DRAFT.c.mode,
+    _DRAFT.c.status,
+    _DRAFT.c.source_chat_id,
+    _DRAFT.c.source_message_id,
+    _DRAFT.c.note_id,
+)
+_SAVE_CONTEXT = (
+    sa.select(
+        *_DRAFT_COLUMNS,
+        _RESIDENT.c.display_name,
+        _RESIDENT.c.department_id,
+        _RESIDENT.c.moved_out_on,
+        _TYPE.c.name,
+        _TYPE.c.active,
+        _NOTE.c.created_at,
+    )
+    .select_from(_DRAFT)
+    .outerjoin(_RESIDENT, _RESIDENT.c.id == _DRAFT.c.resident_id)
+    .outerjoin(_TYPE, _TYPE.c.id == _DRAFT.c.diary_type_id)
+    .outerjoin(_NOTE, _NOTE.c.id == _DRAFT.c.note_id)
+    .where(_DRAFT.c.id == sa.bindparam("draft_id"))
+)
+_SAVE_CONTEXT_LOCKED = _SAVE_CONTEXT.with_for_update(of=_DRAFT)
+_MARK_SAVED = (
+    sa.update(_DRAFT)
+    .where(_DRAFT.c.id == sa.bindparam("draft_id"))
+    .values(status="saved", note_id=sa.bindparam("note_id"), updated_at=sa.bindparam("now"))
+)
+_INSERT_NOTE = sa.insert(_NOTE).returning(_NOTE.c.id)
+_INSERT_DRAFT = {
+    name: insert(_DRAFT)
+    .on_conflict_do_nothing(index_elements=["source_chat_id", "source_message_id"])
+    .returning(_DRAFT.c.id)
+    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
+_FINGERPRINT = sa.select(sa.func.count(), sa.func.max(_RESIDENT.c.updated_at))
+_FINGERPRINT_BY_SCOPE = {
+    "all": _FINGERPRINT,
+    "assigned": _FINGERPRINT.where(_RESIDENT.c.id.in_(sa.bindparam("ids", expanding=True))),
+    "departments": _FINGERPRINT.where(
+        _RESIDENT.c.department_id.in_(sa.bindparam("ids", expanding=True))
+    ),
+}
+_INSERT_AUDIT = sa.insert(_AUDIT)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRow:
+    """A draft's fields as the note card needs them (the hot path's plain-row NoteDraft)."""
+
+    id: int
+    author_id: int
+    resident_id: int | None
+    diary_type_id: int | None
+    text: str
+    mode: str
+    status: str
+    source_chat_id: int | None
+    source_message_id: int | None
+    note_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveContext:
+    """A draft with what saving it needs: its resident, its type and any note made from it."""
+
+    draft: DraftRow
+    resident_name: str | None
+    resident_department_id: int | None
+    resident_moved_out_on: date | None
+    type_name: str | None
+    type_active: bool | None
+    note_created_at: datetime | None
+
+
 class _Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _core(self, stmt: sa.Executable, params: dict[str, Any] | None = None) -> sa.Result[Any]:
+        # Core straight on the session's connection: same transaction, none of the ORM work.
+        return self.session.connection().execute(stmt, params)
 
 
 class OrgRepository(_Repository):
@@ -79,35 +192,15 @@ class StaffRepository(_Repository):
 
     def actor(self, telegram_user_id: int) -> Actor | None:
         """Load the acting person with departments and assignments, or None if unknown."""
-        # Runs for every update: plain rows, no ORM objects, two small indexed queries.
-        row = self.session.execute(
-            sa.select(
-                col(Staff.id),
-                col(Staff.display_name),
-                col(Staff.role),
-                col(Staff.active),
-                col(Staff.access_ends_on),
-            ).where(col(Staff.telegram_user_id) == telegram_user_id)
-        ).first()
+        # Runs for every update: prebuilt Core statements, two or three small indexed queries.
+        row = self._core(_ACTOR_ROW, {"uid": telegram_user_id}).first()
         if row is None:
             return None
-        staff_id, display_name, role, active, access_ends_on = row
-        departments = self.session.execute(
-            sa.select(col(StaffDepartment.department_id)).where(
-                col(StaffDepartment.staff_id) == staff_id
-            )
-        ).scalars()
+        staff_id, display_name, role, active, access_ends_on = tuple(row)
+        departments = self._core(_ACTOR_DEPARTMENTS, {"sid": staff_id}).scalars().all()
         assigned: Sequence[int] = ()
         if role == Role.VIKAR:
-            assigned = (
-                self.session.execute(
-                    sa.select(col(ResidentAssignment.resident_id)).where(
-                        col(ResidentAssignment.staff_id) == staff_id
-                    )
-                )
-                .scalars()
-                .all()
-            )
+            assigned = self._core(_ACTOR_ASSIGNED, {"sid": staff_id}).scalars().all()
         return Actor(
             staff_id=staff_id,
             telegram_user_id=telegram_user_id,
@@ -180,8 +273,16 @@ class ResidentRepository(_Repository):
 
     def visible_fingerprint(self, actor: Actor) -> tuple[int, datetime | None]:
         """Return (count, newest change) of the actor's residents: a cheap staleness check."""
-        stmt = select(sa.func.count(), sa.func.max(Resident.updated_at)).where(self._scope(actor))
-        count, newest = self.session.exec(stmt).one()
+        # Runs for every quick note: a prebuilt statement per kind of scope.
+        if actor.role is Role.TILBUDSLEDER:
+            result = self._core(_FINGERPRINT_BY_SCOPE["all"])
+        elif actor.role is Role.VIKAR:
+            ids = list(actor.assigned_resident_ids)
+            result = self._core(_FINGERPRINT_BY_SCOPE["assigned"], {"ids": ids})
+        else:
+            ids = list(actor.department_ids)
+            result = self._core(_FINGERPRINT_BY_SCOPE["departments"], {"ids": ids})
+        count, newest = tuple(result.one())
         return int(count), newest
 
     def visible(self, actor: Actor, *, include_moved_out: bool = False) -> list[Resident]:
@@ -293,6 +394,35 @@ class DraftRepository(_Repository):
         self.session.flush()
         return draft
 
+    def insert_from_message(self, values: dict[str, Any]) -> int | None:
+        """Insert a draft made from an incoming message; None if that message has one already.
+
+        ON CONFLICT DO NOTHING keeps a redelivered message (or two processes handling it) from
+        failing the transaction: the caller then shows the existing draft.
+        """
+        stmt = _INSERT_DRAFT[self.session.connection().dialect.name]
+        return cast(int | None, self._core(stmt, values).scalar())
+
+    def save_context(self, draft_id: int, *, lock: bool) -> SaveContext | None:
+        """Return a draft with its resident, type and note in one query (lock: FOR UPDATE)."""
+        stmt = _SAVE_CONTEXT_LOCKED if lock else _SAVE_CONTEXT
+        row = self._core(stmt, {"draft_id": draft_id}).first()
+        if row is None:
+            return None
+        return SaveContext(
+            draft=DraftRow(*row[: len(_DRAFT_COLUMNS)]),
+            resident_name=row.display_name,
+            resident_department_id=row.department_id,
+            resident_moved_out_on=row.moved_out_on,
+            type_name=row.name,
+            type_active=row.active,
+            note_created_at=row.created_at,
+        )
+
+    def mark_saved(self, draft_id: int, note_id: int, now: datetime) -> None:
+        """Close a draft as saved into a note."""
+        self._core(_MARK_SAVED, {"draft_id": draft_id, "note_id": note_id, "now": now})
+
 
 class NoteRepository(_Repository):
     """Saved diary notes and their history."""
@@ -313,6 +443,10 @@ class NoteRepository(_Repository):
         self.session.add(note)
         self.session.flush()
         return note
+
+    def insert(self, values: dict[str, Any]) -> int:
+        """Insert a note from plain values and return its id (IntegrityError on a known source)."""
+        return cast(int, self._core(_INSERT_NOTE, values).scalar_one())
 
     def recent_by_author(self, author_id: int, limit: int) -> list[DiaryNote]:
         """Return the author's latest notes that are not deleted, newest first."""
@@ -378,16 +512,17 @@ class AuditRepository(_Repository):
         detail: str = "",
     ) -> None:
         """Write one audit event; detail must never hold note text."""
-        self.session.add(
-            AuditEvent(
-                at=at,
-                actor_id=actor_id,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                resident_id=resident_id,
-                detail=detail[:500],
-            )
+        self._core(
+            _INSERT_AUDIT,
+            {
+                "at": at,
+                "actor_id": actor_id,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "resident_id": resident_id,
+                "detail": detail[:500],
+            },
         )
 
     def events(self, *, entity: str | None = None) -> list[AuditEvent]:
