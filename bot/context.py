@@ -28,6 +28,9 @@ class UserData:
 
     editing_note_id: int | None = None
     resident_form: dict[str, str] = field(default_factory=dict)
+    goal_form: dict[str, str] = field(default_factory=dict)
+    contact_team_resident_id: int | None = None
+    evaluation_draft_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""

@@ -80,3 +80,24 @@ def can_invite(actor: Actor, role: Role, department_id: int) -> bool:
     if role not in invitable_roles(actor):
         return False
     return actor.role is Role.TILBUDSLEDER or department_id in actor.department_ids
+
+
+def can_assign_contact_team(actor: Actor, resident: ResidentScope) -> bool:
+    """Tell whether the actor may choose the resident's kontaktteam (their leaders)."""
+    return can_manage_residents(actor, resident.department_id)
+
+
+def owns_plan(actor: Actor, resident: ResidentScope, *, on_contact_team: bool) -> bool:
+    """Tell whether the actor owns the resident's goals: kontaktteam or a department leader.
+
+    Owners create, edit and end goals and sub-goals and evaluate them. A substitute never
+    owns a plan, even when put on a team by mistake.
+    """
+    if not can_see_resident(actor, resident) or actor.role is Role.VIKAR:
+        return False
+    return on_contact_team or can_manage_residents(actor, resident.department_id)
+
+
+def can_score(actor: Actor, resident: ResidentScope) -> bool:
+    """Tell whether the actor may give indicator scores (everyone who may write notes)."""
+    return can_see_resident(actor, resident) and resident.active

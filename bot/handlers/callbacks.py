@@ -141,3 +141,53 @@ class ResidentPress(CallbackData):
     action: str
     resident_id: int = 0
     arg: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ContactTeamPress(CallbackData):
+    """A button in /kontaktteam: add or remove a staff member on a resident's team."""
+
+    PREFIX: ClassVar[str] = "k"
+    ADD: ClassVar[str] = "a"
+    REMOVE: ClassVar[str] = "r"
+    SHOW: ClassVar[str] = "s"
+
+    action: str
+    resident_id: int
+    staff_id: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GoalPress(CallbackData):
+    """A button in /maal: open, add, edit or end a goal or sub-goal, and the form's choices.
+
+    `target` is a resident, goal or sub-goal id depending on the action; `arg` is the
+    chosen option (a diary type id, an enum's index, a field's index).
+    """
+
+    PREFIX: ClassVar[str] = "g"
+
+    action: str
+    target: int
+    arg: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScorePress(CallbackData):
+    """An indicator score given with one tap, or the sub-goal chosen for /score."""
+
+    PREFIX: ClassVar[str] = "s"
+
+    sub_goal_id: int
+    score: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EvaluationPress(CallbackData):
+    """A button in /evaluer: pick the goal or sub-goal, resume, decide, confirm, transfer."""
+
+    PREFIX: ClassVar[str] = "e"
+
+    action: str
+    target: int = 0
+    arg: int = 0

@@ -66,6 +66,10 @@ def reset_flow_data(context: CustomContext) -> None:
     if context.user_data is not None:
         context.user_data.editing_note_id = None
         context.user_data.resident_form.clear()
+        context.user_data.goal_form.clear()
+        context.user_data.contact_team_resident_id = None
+        # An evaluation's answers live in its draft row: leaving the flow keeps the draft.
+        context.user_data.evaluation_draft_id = None
 
 
 @flow_step

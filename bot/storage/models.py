@@ -44,6 +44,9 @@ def _bigint(*, nullable: bool = False, unique: bool = False, index: bool = False
     )
 
 
+MISSING_REASON_MAX = 500
+
+
 class Department(SQLModel, table=True):
     """An afdeling of the offer."""
 
@@ -150,6 +153,8 @@ class NoteDraft(SQLModel, table=True):
     note_id: int | None = Field(default=None, foreign_key="diary_note.id")
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    sub_goal_id: int | None = Field(default=None, foreign_key="sub_goal.id")
+    missing_reason: str | None = Field(default=None, max_length=MISSING_REASON_MAX)
 
 
 class DiaryNote(SQLModel, table=True):
@@ -160,6 +165,7 @@ class DiaryNote(SQLModel, table=True):
         sa.UniqueConstraint("source_chat_id", "source_message_id", name="uq_note_source"),
         sa.Index("ix_note_resident_created", "resident_id", "created_at"),
         sa.Index("ix_note_author_created", "author_id", "created_at"),
+        sa.Index("ix_note_sub_goal_created", "sub_goal_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -173,6 +179,9 @@ class DiaryNote(SQLModel, table=True):
     deleted_at: datetime | None = _ts(nullable=True)
     source_chat_id: int | None = _bigint(nullable=True)
     source_message_id: int | None = _bigint(nullable=True)
+    # A sub-goal diary note (delmålsdagbog); for "Manglende arbejde med delmål", also why.
+    sub_goal_id: int | None = Field(default=None, foreign_key="sub_goal.id")
+    missing_reason: str | None = Field(default=None, max_length=MISSING_REASON_MAX)
 
 
 class DiaryNoteRevision(SQLModel, table=True):
@@ -227,3 +236,206 @@ class PersistedState(SQLModel, table=True):
     kind: str = Field(max_length=32, primary_key=True)
     key: str = Field(max_length=200, primary_key=True)
     value: str = Field(sa_type=sa.Text)
+
+
+# --- Issue 3: kontaktteam, goals, sub-goals, indicator scores, evaluations --------------------
+#
+# Enum values (goal type, source, frequency, decision ...) are plain strings checked by the
+# domain layer; CHECK constraints here only guard what would make a row meaningless.
+
+GOAL_TEXT_MAX = 2000
+EVALUATION_TEXT_MAX = 4000
+
+# Status is 'active' or 'ended'; an active goal or sub-goal has no end date, an ended one has.
+_ENDED_ON_MATCHES_STATUS = (
+    "(status = 'active' AND ended_on IS NULL) OR (status = 'ended' AND ended_on IS NOT NULL)"
+)
+
+
+class ContactTeamMember(SQLModel, table=True):
+    """One member of a resident's kontaktteam."""
+
+    __tablename__ = "contact_team_member"
+
+    resident_id: int = Field(foreign_key="resident.id", primary_key=True, ondelete="CASCADE")
+    # Indexed: "whose kontaktteam am I on" is asked for every plan screen a person opens.
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE", index=True)
+    added_at: datetime = _ts()
+    added_by_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class Goal(SQLModel, table=True):
+    """A goal (mål) of a resident's plan, from the municipality or the offer itself."""
+
+    __tablename__ = "goal"
+    __table_args__ = (
+        # NULLs are distinct in a unique constraint: goals made in the bot have no import key.
+        sa.UniqueConstraint("resident_id", "external_ref", name="uq_goal_external_ref"),
+        sa.CheckConstraint(_ENDED_ON_MATCHES_STATUS, name="ck_goal_status"),
+        sa.CheckConstraint(
+            "(interval_unit = 'weeks' AND interval_count BETWEEN 1 AND 13)"
+            " OR (interval_unit = 'months' AND interval_count BETWEEN 1 AND 3)",
+            name="ck_goal_interval",
+        ),
+        sa.CheckConstraint("version >= 1", name="ck_goal_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    text: str = Field(max_length=GOAL_TEXT_MAX)
+    rationale: str = Field(default="", max_length=GOAL_TEXT_MAX)
+    goal_type: str = Field(max_length=32)
+    source: str = Field(max_length=16)
+    mandatory_area: str | None = Field(default=None, max_length=32)
+    start_date: date
+    end_date: date
+    interval_count: int
+    interval_unit: str = Field(max_length=8)
+    status: str = Field(default="active", max_length=16)
+    ended_on: date | None = Field(default=None)
+    end_reason: str | None = Field(default=None, max_length=GOAL_TEXT_MAX)
+    next_evaluation_on: date | None = Field(default=None)
+    version: int = Field(default=1)
+    created_at: datetime = _ts()
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    updated_at: datetime = _ts()
+    external_ref: str | None = Field(default=None, max_length=120)
+
+
+class GoalContext(SQLModel, table=True):
+    """A plan context (diary type) a goal belongs to; a goal has one or more."""
+
+    __tablename__ = "goal_context"
+
+    goal_id: int = Field(foreign_key="goal.id", primary_key=True, ondelete="CASCADE")
+    diary_type_id: int = Field(foreign_key="diary_type.id", primary_key=True)
+
+
+class SubGoal(SQLModel, table=True):
+    """A sub-goal (delmål): what staff work with day to day, and score."""
+
+    __tablename__ = "sub_goal"
+    __table_args__ = (
+        sa.CheckConstraint(_ENDED_ON_MATCHES_STATUS, name="ck_sub_goal_status"),
+        sa.CheckConstraint("version >= 1", name="ck_sub_goal_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
+    text: str = Field(max_length=GOAL_TEXT_MAX)
+    rationale: str = Field(default="", max_length=GOAL_TEXT_MAX)
+    method: str = Field(default="", max_length=GOAL_TEXT_MAX)
+    scoring_frequency: str = Field(max_length=16)
+    start_date: date
+    status: str = Field(default="active", max_length=16)
+    ended_on: date | None = Field(default=None)
+    end_reason: str | None = Field(default=None, max_length=GOAL_TEXT_MAX)
+    next_evaluation_on: date | None = Field(default=None)
+    version: int = Field(default=1)
+    created_at: datetime = _ts()
+    created_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    updated_at: datetime = _ts()
+
+
+class GoalRevision(SQLModel, table=True):
+    """The fields of a goal or sub-goal as they were before an edit, an end or an adjustment."""
+
+    __tablename__ = "goal_revision"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(goal_id IS NOT NULL AND sub_goal_id IS NULL)"
+            " OR (goal_id IS NULL AND sub_goal_id IS NOT NULL)",
+            name="ck_goal_revision_target",
+        ),
+        sa.CheckConstraint("change IN ('edit', 'end', 'adjust')", name="ck_goal_revision_change"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True, ondelete="CASCADE")
+    sub_goal_id: int | None = Field(
+        default=None, foreign_key="sub_goal.id", index=True, ondelete="CASCADE"
+    )
+    version: int
+    snapshot: str = Field(sa_type=sa.Text)
+    change: str = Field(max_length=16)
+    changed_at: datetime = _ts()
+    # None when an import changed it, as created_by_id of goal and sub_goal.
+    changed_by_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class IndicatorScore(SQLModel, table=True):
+    """A score of a sub-goal in one scoring slot; a later score in the slot replaces it."""
+
+    __tablename__ = "indicator_score"
+    __table_args__ = (
+        sa.UniqueConstraint("sub_goal_id", "slot_key", name="uq_indicator_score_slot"),
+        sa.Index("ix_indicator_score_sub_goal_date", "sub_goal_id", "slot_date"),
+        sa.CheckConstraint("score >= 1", name="ck_indicator_score_score"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sub_goal_id: int = Field(foreign_key="sub_goal.id", ondelete="CASCADE")
+    resident_id: int = Field(foreign_key="resident.id")
+    slot_key: str = Field(max_length=32)
+    slot_date: date
+    score: int
+    author_id: int = Field(foreign_key="staff.id")
+    scored_at: datetime = _ts()
+    created_at: datetime = _ts()
+
+
+class Evaluation(SQLModel, table=True):
+    """A finished evaluation of a goal, or of one of its sub-goals when sub_goal_id is set."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (
+        sa.Index("ix_evaluation_resident_evaluated", "resident_id", "evaluated_on"),
+        # Ending needs no next evaluation; continuing or adjusting always sets one.
+        sa.CheckConstraint(
+            "(decision = 'afslut' AND next_evaluation_on IS NULL)"
+            " OR (decision <> 'afslut' AND next_evaluation_on IS NOT NULL)",
+            name="ck_evaluation_next",
+        ),
+        sa.CheckConstraint(
+            "(transferred_at IS NULL AND transferred_by_id IS NULL)"
+            " OR (transferred_at IS NOT NULL AND transferred_by_id IS NOT NULL)",
+            name="ck_evaluation_transferred",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id")
+    goal_id: int = Field(foreign_key="goal.id", index=True, ondelete="CASCADE")
+    sub_goal_id: int | None = Field(
+        default=None, foreign_key="sub_goal.id", index=True, ondelete="CASCADE"
+    )
+    evaluated_on: date
+    period_start: date
+    progress: str = Field(max_length=EVALUATION_TEXT_MAX)
+    effect: str = Field(max_length=EVALUATION_TEXT_MAX)
+    methods: str = Field(max_length=EVALUATION_TEXT_MAX)
+    changes: str = Field(max_length=EVALUATION_TEXT_MAX)
+    participation: str = Field(max_length=EVALUATION_TEXT_MAX)
+    decision: str = Field(max_length=16)
+    next_evaluation_on: date | None = Field(default=None)
+    evidence: str = Field(sa_type=sa.Text)
+    created_at: datetime = _ts()
+    created_by_id: int = Field(foreign_key="staff.id")
+    transferred_at: datetime | None = _ts(nullable=True)
+    transferred_by_id: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class EvaluationDraft(SQLModel, table=True):
+    """A guided evaluation in progress; one per target, so two people cannot start the same."""
+
+    __tablename__ = "evaluation_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    target_key: str = Field(max_length=40, unique=True)
+    goal_id: int = Field(foreign_key="goal.id", ondelete="CASCADE")
+    sub_goal_id: int | None = Field(default=None, foreign_key="sub_goal.id", ondelete="CASCADE")
+    holder_id: int = Field(foreign_key="staff.id", index=True)
+    step: str = Field(max_length=32)
+    answers: str = Field(default="{}", sa_type=sa.Text)
+    started_at: datetime = _ts()
+    updated_at: datetime = _ts()

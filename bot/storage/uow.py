@@ -10,6 +10,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.storage.db import READ_ONLY, write_lock
+from bot.storage.goal_repositories import (
+    ContactTeamRepository,
+    EvaluationDraftRepository,
+    EvaluationRepository,
+    GoalRepository,
+    ScoreRepository,
+)
 from bot.storage.repositories import (
     AuditRepository,
     DiaryTypeRepository,
@@ -49,6 +56,11 @@ class UnitOfWork:
         self.notes = NoteRepository(session)
         self.invites = InviteRepository(session)
         self.audit = AuditRepository(session)
+        self.contact_teams = ContactTeamRepository(session)
+        self.goals = GoalRepository(session)
+        self.scores = ScoreRepository(session)
+        self.evaluations = EvaluationRepository(session)
+        self.evaluation_drafts = EvaluationDraftRepository(session)
         return self
 
     def __exit__(
