@@ -19,7 +19,17 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler
 
 from bot.context import CustomContext
-from bot.handlers import access, errors, invites, notes, residents, start
+from bot.handlers import (
+    access,
+    errors,
+    evaluations,
+    goals,
+    invites,
+    notes,
+    residents,
+    scores,
+    start,
+)
 from bot.handlers.flow import build_conversation
 
 FLOW_GROUP = 1
@@ -65,8 +75,17 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to the application, in order."""
     for group, guard in access.guards():
         app.add_handler(guard, group=group)
-    app.add_handler(build_conversation([notes.flow(), residents.flow()]), group=FLOW_GROUP)
-    stateless = [*start.handlers(), *notes.handlers(), *invites.handlers(), *residents.handlers()]
+    flows = [notes.flow(), residents.flow(), goals.flow(), scores.flow(), evaluations.flow()]
+    app.add_handler(build_conversation(flows), group=FLOW_GROUP)
+    stateless = [
+        *start.handlers(),
+        *notes.handlers(),
+        *invites.handlers(),
+        *residents.handlers(),
+        *goals.handlers(),
+        *scores.handlers(),
+        *evaluations.handlers(),
+    ]
     app.add_handlers([_stopping(h) for h in stateless], group=STATELESS_GROUP)
     app.add_handlers([notes.quick_note_handler(), *start.last_handlers()], group=LAST_GROUP)
     app.add_error_handler(errors.on_error)

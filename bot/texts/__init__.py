@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping
 from typing import Literal
 
-from bot.texts import cli, common, goals, notes, residents, staff
+from bot.texts import cli, common, evaluations, goals, notes, plans, residents, scores, staff
 
 Locale = Literal["da", "en"]
 LOCALES: tuple[Locale, ...] = ("da", "en")
@@ -34,7 +34,15 @@ def _merge(*catalogues: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, s
 
 
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
-    common.TEXTS, notes.TEXTS, residents.TEXTS, staff.TEXTS, cli.TEXTS, goals.TEXTS
+    common.TEXTS,
+    notes.TEXTS,
+    residents.TEXTS,
+    staff.TEXTS,
+    cli.TEXTS,
+    goals.TEXTS,
+    plans.TEXTS,
+    scores.TEXTS,
+    evaluations.TEXTS,
 )
 
 

@@ -42,3 +42,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The score must be between {low} and {high}.",
     ),
 }
+TEXTS.update(
+    {
+        "plans.not_owner": (
+            "Det er kun beboerens kontaktteam og afdelingens ledere, der arbejder med målene.",
+            "Only the resident's kontaktteam and the department's leaders work on the goals.",
+        ),
+        "plans.not_leader": (
+            "Det er kun afdelingens ledere, der vælger kontaktteamet.",
+            "Only the department's leaders choose the kontaktteam.",
+        ),
+    }
+)
