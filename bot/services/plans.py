@@ -32,7 +32,8 @@ def resolve_resident(
     uow: UnitOfWork, directory: Directory, actor: Actor, query: str
 ) -> ResidentChoice:
     """Resolve a typed name among the residents the actor may see."""
-    residents = directory.residents(uow, actor)
+    with uow:
+        residents = directory.residents(uow, actor)
     words = query.split()
     resolution = residents.index.resolve(words, max_words=len(words) or 1)
     if resolution.status == "sure" and resolution.match is not None:

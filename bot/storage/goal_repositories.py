@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.storage.models import (
     ContactTeamMember,
+    DiaryNote,
     DiaryType,
     Evaluation,
     EvaluationDraft,
@@ -312,6 +313,30 @@ class EvaluationRepository(_Repository):
             .limit(limit)
         )
         return list(self.session.exec(stmt))
+
+    def sub_goal_notes(
+        self, sub_goal_ids: Iterable[int], start: datetime, end: datetime
+    ) -> list[tuple[DiaryNote, str, str]]:
+        """Return the sub-goal diary in [start, end): (note, type kind, author), oldest first.
+
+        Deleted notes are left out; the caller splits "Manglende arbejde" notes by kind.
+        """
+        ids = list(sub_goal_ids)
+        if not ids:
+            return []
+        stmt = (
+            select(DiaryNote, DiaryType.kind, Staff.display_name)
+            .join(DiaryType, col(DiaryType.id) == col(DiaryNote.diary_type_id))
+            .join(Staff, col(Staff.id) == col(DiaryNote.author_id))
+            .where(
+                col(DiaryNote.sub_goal_id).in_(ids),
+                col(DiaryNote.deleted).is_(False),
+                col(DiaryNote.created_at) >= start,
+                col(DiaryNote.created_at) < end,
+            )
+            .order_by(col(DiaryNote.created_at), col(DiaryNote.id))
+        )
+        return [(note, kind, author) for note, kind, author in self.session.exec(stmt)]
 
     def mark_transferred(self, evaluation_id: int, *, at: datetime, by_id: int) -> bool:
         """Record that an evaluation was put in the journal; False if it already was.
