@@ -71,6 +71,8 @@ TARGET_SLOW_RATE = 100.0
 TARGET_SLOW_P99_MS = 300.0
 TARGET_RESOLVE_P50_MS = 1.0
 TARGET_RSS_MB = 150.0
+TARGET_EVIDENCE_P50_MS = 50.0
+TARGET_CHART_P50_MS = 300.0
 
 # --- Realistic Danish data ------------------------------------------------------------------
 
@@ -936,6 +938,116 @@ def print_components(results: Sequence[ComponentResult]) -> None:
     )
 
 
+# --- Evaluation evidence and the score chart (issue 3) ------------------------------------
+
+
+@dataclass
+class EvaluationResult:
+    """Building a sub-goal's evidence over three months of daily notes and scores; the chart."""
+
+    notes: int
+    scores: int
+    points: int
+    evidence_p50_ms: float
+    evidence_p99_ms: float
+    chart_first_ms: float
+    chart_p50_ms: float
+    chart_p99_ms: float
+    chart_bytes: int
+
+
+def bench_evaluation(template: Path, workdir: Path, repeat: int) -> EvaluationResult:
+    """Seed three months of history for one resident, then time the evidence and the chart."""
+    from bot.domain.scores import DEFAULT_SCALE  # noqa: PLC0415 - this scenario only
+    from bot.export.chart import score_chart_png  # noqa: PLC0415
+    from bot.sample_plan import seed_sample_plan  # noqa: PLC0415
+    from bot.services.evaluations import build_evidence  # noqa: PLC0415
+    from bot.storage.models import Goal, SubGoal  # noqa: PLC0415
+
+    db_url = copy_database(template, workdir / "evaluation" / "bench.db")
+    settings = bench_settings(db_url)
+    engine = create_db_engine(settings.sqlalchemy_url, synchronous=settings.sqlite_synchronous)
+    uow = UnitOfWorkFactory(engine)
+    tz = settings.tz
+    today = SystemClock().now().astimezone(tz).date()
+    with uow() as unit:
+        types = {t.kind: t.id for t, _ in unit.diary_types.active_with_aliases()}
+        names = {t.name: t.id for t, _ in unit.diary_types.active_with_aliases()}
+        staff = unit.staff.actor(FIRST_USER_ID)
+        assert staff is not None
+    plan = seed_sample_plan(
+        uow,
+        resident_id=1,
+        author_ids=[staff.staff_id],
+        context_type_id=names["Kommunikationsforhold"] or 0,
+        note_type_id=names["Kommunikationsforhold"] or 0,
+        missing_type_id=types["missing_subgoal_work"] or 0,
+        today=today,
+        tz=tz,
+        note_rate=1.0,  # a note and a score every day: the heaviest three months
+        score_rate=1.0,
+        missing_rate=0.0,
+    )
+
+    def evidence() -> tuple[object, tuple[tuple[date, int], ...]]:
+        with uow(read_only=True) as unit:
+            sub_goal = unit.session.get(SubGoal, plan.daily_sub_goal_id)
+            assert sub_goal is not None
+            goal = unit.session.get(Goal, sub_goal.goal_id)
+            assert goal is not None
+            return build_evidence(unit, tz, goal, sub_goal, today)
+
+    evidence()  # warm the statement cache
+    timings = []
+    points: tuple[tuple[date, int], ...] = ()
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        _, points = evidence()
+        timings.append((time.perf_counter() - begin) * 1000)
+
+    def chart() -> bytes:
+        period = (today - timedelta(days=92), today)
+        return score_chart_png(list(points), DEFAULT_SCALE, "Scores", period)
+
+    begin = time.perf_counter()
+    png = chart()  # the first chart imports matplotlib and loads its fonts
+    first = (time.perf_counter() - begin) * 1000
+    chart_timings = []
+    for _ in range(max(5, repeat // 10)):
+        begin = time.perf_counter()
+        chart()
+        chart_timings.append((time.perf_counter() - begin) * 1000)
+    engine.dispose()
+    return EvaluationResult(
+        notes=plan.notes,
+        scores=plan.scores,
+        points=len(points),
+        evidence_p50_ms=statistics.median(timings),
+        evidence_p99_ms=_percentile(timings, 0.99),
+        chart_first_ms=first,
+        chart_p50_ms=statistics.median(chart_timings),
+        chart_p99_ms=_percentile(chart_timings, 0.99),
+        chart_bytes=len(png),
+    )
+
+
+def print_evaluation(result: EvaluationResult) -> None:
+    """Print the evaluation figures."""
+    print()
+    print(
+        f"Evaluation of a daily-scored sub-goal: {result.notes} notes and {result.scores} scores "
+        f"over three months ({result.points} chart points)"
+    )
+    print(
+        f"  evidence: p50 {result.evidence_p50_ms:.1f} ms, p99 {result.evidence_p99_ms:.1f} ms"
+    )
+    print(
+        f"  chart PNG: p50 {result.chart_p50_ms:.0f} ms, p99 {result.chart_p99_ms:.0f} ms, "
+        f"first call {result.chart_first_ms:.0f} ms (imports matplotlib), "
+        f"{result.chart_bytes // 1024} KiB"
+    )
+
+
 # --- Scenario (b): resolution -------------------------------------------------------------------
 
 
@@ -1078,6 +1190,7 @@ class Report:
     resolution: list[ResolveResult] = field(default_factory=list)
     memory: MemoryResult | None = None
     crash: JSONDict | None = None
+    evaluation: EvaluationResult | None = None
     targets: list[JSONDict] = field(default_factory=list)
     profile: str | None = None
 
@@ -1258,6 +1371,12 @@ def evaluate_targets(report: Report) -> list[JSONDict]:
         mib = report.memory.vm_hwm_kib / 1024
         row(f"memory: peak RSS <= {TARGET_RSS_MB:.0f} MB (fresh process, 50 users)", mib,
             mib * 1024 * 1024 <= TARGET_RSS_MB * 1_000_000, "MiB")  # fmt: skip
+    if report.evaluation is not None:
+        ev = report.evaluation
+        row(f"evaluation: evidence p50 <= {TARGET_EVIDENCE_P50_MS:.0f} ms (3 months daily)",
+            ev.evidence_p50_ms, ev.evidence_p50_ms <= TARGET_EVIDENCE_P50_MS, "ms")  # fmt: skip
+        row(f"evaluation: chart p50 <= {TARGET_CHART_P50_MS:.0f} ms", ev.chart_p50_ms,
+            ev.chart_p50_ms <= TARGET_CHART_P50_MS, "ms")  # fmt: skip
     if report.crash is not None:
         ok = report.crash["lost"] == 0 and report.crash["duplicates"] == 0
         row("crash: lost == 0, duplicates == 0, integrity ok", report.crash["lost"],
@@ -1283,7 +1402,7 @@ def print_targets(rows: Sequence[JSONDict]) -> None:
 
 # --- Command line -------------------------------------------------------------------------------
 
-SCENARIOS = ("notes", "components", "resolve", "memory", "crash", "profile")
+SCENARIOS = ("notes", "components", "resolve", "memory", "evaluation", "crash", "profile")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -1322,7 +1441,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _selected(only: Sequence[str]) -> set[str]:
     names = {part.strip() for item in only for part in item.split(",") if part.strip()}
-    return names or {"notes", "components", "resolve", "memory"}
+    return names or {"notes", "components", "resolve", "memory", "evaluation"}
 
 
 def main(argv: list[str]) -> int:
@@ -1346,7 +1465,9 @@ def main(argv: list[str]) -> int:
     )
     run_configs = [c for c in configs if "notes" in selected or c.name in selected]
     profiling = "profile" in selected
-    needs_db = bool(run_configs) or profiling or "components" in selected
+    needs_db = (
+        bool(run_configs) or profiling or "components" in selected or "evaluation" in selected
+    )
     if run_configs or profiling:
         print(
             f"Rate limiter: AIORateLimiter(overall_max_rate=0, max_retries={MAX_RETRIES}) - "
@@ -1380,6 +1501,9 @@ def main(argv: list[str]) -> int:
             queries = 500 if args.quick else 5000
             report.resolution = [bench_resolution(n, queries, seed=11) for n in (50, 1000, 10000)]
             print_resolution(report.resolution)
+        if "evaluation" in selected:
+            report.evaluation = bench_evaluation(template, workdir, 30 if args.quick else 200)
+            print_evaluation(report.evaluation)
         if "memory" in selected:
             report.memory = bench_memory(args.quick, workdir)
         if report.memory is not None or report.notes:
