@@ -6,7 +6,7 @@ import io
 from datetime import date, timedelta
 from typing import Literal
 
-from bot.domain.scores import IndicatorScale
+from bot.domain.scores import DEFAULT_SCALE, IndicatorScale
 
 FIGURE_SIZE = (8.0, 4.0)  # inches; at 100 dpi an 800 x 400 picture, sharp on a phone
 DPI = 100
@@ -14,6 +14,7 @@ LEFT_MARGIN = 0.30  # share of the width kept for "1 Meget stort støttebehov" a
 LINE_COLOUR = "#1f5f99"
 MEAN_COLOUR = "#666666"
 MAX_TICKS = 8
+_WARM_SCALE = DEFAULT_SCALE
 
 
 def _day_ticks(span: int) -> list[int]:
@@ -26,6 +27,11 @@ def _day_ticks(span: int) -> list[int]:
 
 def _day_label(day: date) -> str:
     return f"{day.day}.{day.month}."
+
+
+def warm_up() -> None:
+    """Import matplotlib and load its fonts ahead of the first chart (about a second)."""
+    score_chart_png([], _WARM_SCALE, "", (date(2000, 1, 1), date(2000, 1, 2)))
 
 
 def score_chart_png(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
@@ -32,7 +33,7 @@ from bot.domain.evaluations import (
 from bot.domain.goals import Decision, format_date
 from bot.domain.notes import split_for_telegram
 from bot.domain.scores import DEFAULT_SCALE, LOW_RATE_THRESHOLD, Trend
-from bot.export.chart import score_chart_png
+from bot.export.chart import score_chart_png, warm_up
 from bot.export.docx import journal_docx
 from bot.handlers.callbacks import EvaluationPress
 from bot.handlers.common import handles_domain_errors
@@ -138,6 +139,19 @@ async def cmd_evaluer(update: Update, context: CustomContext) -> None:
     await _send_menu(update, context, menu)
 
 
+_chart_warming = threading.Lock()
+_chart_warm: list[threading.Thread] = []
+
+
+def _warm_chart() -> None:
+    """Load matplotlib in the background while the person picks a goal (once per process)."""
+    with _chart_warming:
+        if not _chart_warm:
+            thread = threading.Thread(target=warm_up, name="chart-warm-up", daemon=True)
+            _chart_warm.append(thread)
+            thread.start()
+
+
 async def _send_menu(update: Update, context: CustomContext, menu: Menu) -> None:
     tx = context.tx
     rows: list[list[InlineKeyboardButton]] = []
@@ -188,6 +202,8 @@ async def _send_menu(update: Update, context: CustomContext, menu: Menu) -> None
     await context.bot.send_message(
         chat.id, "\n".join(parts), reply_markup=InlineKeyboardMarkup(rows) if rows else None
     )
+    if menu.targets:
+        _warm_chart()
 
 
 @handles_domain_errors
