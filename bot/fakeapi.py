@@ -18,7 +18,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 JSONDict = dict[str, Any]
+_T = TypeVar("_T")
 
 BOT_ID: Final = 7000000001
 BOT_USERNAME: Final = "dagbogsbot_demo_bot"
@@ -111,6 +112,7 @@ _CHAT_ACTIONS: Final = frozenset(
         "upload_video_note",
     }
 )
+_INT_RE: Final = re.compile(r"-?\d+")
 _COMMAND_NAME_RE: Final = re.compile(r"[a-z0-9_]{1,32}")
 _BOT_COMMAND_RE: Final = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_])")
 
@@ -222,7 +224,31 @@ class _OpenTag:
 
 
 def _utf16_len(text: str) -> int:
+    """Return the length of text in UTF-16 code units, as Telegram counts entity offsets."""
+    if text.isascii():
+        return len(text)
+    # Raises UnicodeEncodeError for a lone surrogate, like every encode of the text here.
     return len(text.encode("utf-16-le")) // 2
+
+
+_JSON_ATOMS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_json(value: _T) -> _T:
+    """Return a deep copy of JSON-like data, much faster than ``copy.deepcopy``.
+
+    Plain dicts, lists and scalars are copied directly; anything else (a dict subclass, a
+    tuple, an object) goes through ``copy.deepcopy`` so it is still copied faithfully.
+    """
+    data: Any = value
+    cls = type(data)
+    if cls is dict:
+        data = {k: v if type(v) in _JSON_ATOMS else _copy_json(v) for k, v in data.items()}
+    elif cls is list:
+        data = [v if type(v) in _JSON_ATOMS else _copy_json(v) for v in data]
+    elif cls not in _JSON_ATOMS:
+        data = copy.deepcopy(data)
+    return cast("_T", data)
 
 
 def _decode_html_entity(text: str, pos: int, *, strict: bool) -> tuple[str, int] | None:
@@ -265,7 +291,25 @@ def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[JSONDict]]:
     documented rule that every ``<``, ``>`` and ``&`` outside tags must be escaped is enforced;
     the real server silently keeps a bare ``>`` or an unknown ``&name;`` as literal text.
     """
+    if _HTML_SPECIAL_RE.search(text) is None:
+        # Nothing to parse. The full parser would encode the text while counting offsets, so
+        # check it the same way: a lone surrogate raises UnicodeEncodeError either way.
+        _utf16_len(text)
+        return text, []
     return _HtmlParser(text, strict=strict).parse()
+
+
+_HTML_SPECIAL_RE: Final = re.compile("[<>&]")
+# A start or end tag without attributes or spaces, such as "<b>" or "</i>".
+_SIMPLE_TAG_RE: Final = re.compile("<(/?)([A-Za-z-]*)>")
+# Start tags that need no attribute, so "<name>" alone is always valid.
+_PLAIN_START_TAGS: Final = frozenset(_TAG_ENTITY_TYPES) - {"a", "span"}
+# Runs the parser skips in one step. In str patterns \s is exactly str.isspace().
+_SPACES_RE: Final = re.compile(r"\s*")
+_TAG_NAME_RE: Final = re.compile(r"[^\s>]*")
+_ATTRIBUTE_NAME_RE: Final = re.compile(r"[^\s=>]*")
+_DOUBLE_QUOTED_RE: Final = re.compile('[^"&]*')
+_SINGLE_QUOTED_RE: Final = re.compile("[^'&]*")
 
 
 class _HtmlParser:
@@ -274,6 +318,10 @@ class _HtmlParser:
     def __init__(self, text: str, *, strict: bool) -> None:
         self.text = text
         self.strict = strict
+        # Byte offsets for error messages are computed only on error when the text encodes
+        # cleanly. With a lone surrogate they are computed at every tag, as the server port
+        # always did, so the same UnicodeEncodeError surfaces at the same point.
+        self.lazy_offsets = _encodes_cleanly(text)
         self.out: list[str] = []
         self.offset = 0
         self.stack: list[_OpenTag] = []
@@ -281,27 +329,46 @@ class _HtmlParser:
 
     def parse(self) -> tuple[str, list[JSONDict]]:
         text = self.text
+        n = len(text)
+        strict = self.strict
+        search = _HTML_SPECIAL_RE.search
+        out = self.out
         i = 0
-        while i < len(text):
+        while i < n:
+            # Copy the run of ordinary characters up to the next '<', '>' or '&' in one go.
+            special = search(text, i)
+            start = n if special is None else special.start()
+            if start > i:
+                run = text[i:start]
+                out.append(run)
+                self.offset += len(run) if run.isascii() else _utf16_len(run)
+                i = start
+                if special is None:
+                    break
             char = text[i]
             if char == "&":
-                decoded = _decode_html_entity(text, i, strict=self.strict)
+                decoded = _decode_html_entity(text, i, strict=strict)
                 if decoded is not None:
                     self._emit(decoded[0])
                     i = decoded[1]
                     continue
-                if self.strict:
+                if strict:
                     raise HtmlParseError(
                         f"Unsupported HTML entity at byte offset {self._at(i)}; "
                         "escape '&' as '&amp;'"
                     )
-            elif char == ">" and self.strict:
+            elif char == ">" and strict:
                 raise HtmlParseError(
                     f"Unexpected '>' at byte offset {self._at(i)}; escape it as '&gt;'"
                 )
             if char != "<":
+                # A lenient-mode bare '>' or undecodable '&' stays as literal text.
                 self._emit(char)
                 i += 1
+                continue
+            simple = _SIMPLE_TAG_RE.match(text, i)
+            if simple is not None and self._simple_tag(i, simple[1], simple[2].lower()):
+                i = simple.end()
             elif text.startswith("/", i + 1):
                 i = self._close_tag(i)
             else:
@@ -323,64 +390,93 @@ class _HtmlParser:
         return len(self.text[:index].encode("utf-8"))
 
     def _skip_spaces(self, i: int) -> int:
-        while i < len(self.text) and self.text[i].isspace():
-            i += 1
-        return i
+        return _SPACES_RE.match(self.text, i).end()  # type: ignore[union-attr]
+
+    def _check_encodable(self, begin: int) -> None:
+        """Encode the text before a tag eagerly when it may hold a lone surrogate."""
+        if not self.lazy_offsets:
+            self._at(begin)
+
+    def _simple_tag(self, begin: int, slash: str, name: str) -> bool:
+        """Handle a bare ``<name>`` or ``</name>`` the common way, or return False.
+
+        Only tags that cannot fail are taken here; any other case (an unknown name, an
+        ``<a>`` or ``<span>`` without attributes, a mismatched or stray end tag) is left to
+        _open_tag/_close_tag, which produce the same state or the server's error.
+        """
+        if slash:
+            if not self.stack or (name and name != self.stack[-1].name):
+                return False
+            self._check_encodable(begin)
+            tag = self.stack.pop()
+            if self.offset > tag.offset:
+                self._add_entity(tag, self.offset - tag.offset)
+            return True
+        if name not in _PLAIN_START_TAGS:
+            return False
+        self._check_encodable(begin)
+        self.stack.append(_OpenTag(name, "", self.offset, len(self.out)))
+        return True
 
     def _open_tag(self, begin: int) -> int:
         text = self.text
         n = len(text)
-        at = self._at(begin)
-        i = begin + 1
-        while i < n and not text[i].isspace() and text[i] != ">":
-            i += 1
+        self._check_encodable(begin)
+        i = _TAG_NAME_RE.match(text, begin + 1).end()  # type: ignore[union-attr]
         if i >= n:
-            raise HtmlParseError(f"Unclosed start tag at byte offset {at}")
+            raise HtmlParseError(f"Unclosed start tag at byte offset {self._at(begin)}")
         name = text[begin + 1 : i].lower()
         if name not in _TAG_ENTITY_TYPES:
-            raise HtmlParseError(f'Unsupported start tag "{name}" at byte offset {at}')
+            raise HtmlParseError(f'Unsupported start tag "{name}" at byte offset {self._at(begin)}')
 
         attributes: dict[str, str] = {}
         while True:
             i = self._skip_spaces(i)
             if i >= n:
-                raise HtmlParseError(f"Unclosed start tag at byte offset {at}")
+                raise HtmlParseError(f"Unclosed start tag at byte offset {self._at(begin)}")
             if text[i] == ">":
                 break
             attribute_begin = i
-            while i < n and not text[i].isspace() and text[i] not in "=>":
-                i += 1
+            i = _ATTRIBUTE_NAME_RE.match(text, i).end()  # type: ignore[union-attr]
             attribute = text[attribute_begin:i].lower()
             if not attribute:
                 raise HtmlParseError(
-                    f'Empty attribute name in the tag "{name}" at byte offset {at}'
+                    f'Empty attribute name in the tag "{name}" at byte offset {self._at(begin)}'
                 )
             i = self._skip_spaces(i)
             if i >= n:
-                raise HtmlParseError(f'Unclosed start tag "{name}" at byte offset {at}')
+                raise HtmlParseError(
+                    f'Unclosed start tag "{name}" at byte offset {self._at(begin)}'
+                )
             if text[i] != "=":
                 if name == "blockquote" and attribute == "expandable":
                     attributes[attribute] = ""
                     continue
                 raise HtmlParseError(
                     "Expected equal sign in declaration of an attribute of the tag "
-                    f'"{name}" at byte offset {at}'
+                    f'"{name}" at byte offset {self._at(begin)}'
                 )
             i = self._skip_spaces(i + 1)
             if i >= n:
-                raise HtmlParseError(f'Unclosed start tag "{name}" at byte offset {at}')
+                raise HtmlParseError(
+                    f'Unclosed start tag "{name}" at byte offset {self._at(begin)}'
+                )
             value, i = self._attribute_value(i)
             if i >= n:
-                raise HtmlParseError(f"Unclosed start tag at byte offset {at}")
+                raise HtmlParseError(f"Unclosed start tag at byte offset {self._at(begin)}")
             attributes[attribute] = value
 
         argument = ""
         if name == "a":
             argument = attributes.get("href", "")
             if self.strict and "href" not in attributes:
-                raise HtmlParseError(f'Tag "a" must have attribute "href" at byte offset {at}')
+                raise HtmlParseError(
+                    f'Tag "a" must have attribute "href" at byte offset {self._at(begin)}'
+                )
         elif name == "span" and attributes.get("class") != "tg-spoiler":
-            raise HtmlParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {at}')
+            raise HtmlParseError(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {self._at(begin)}'
+            )
         elif name == "code" and attributes.get("class", "").startswith("language-"):
             argument = attributes["class"].removeprefix("language-")
         elif name == "blockquote" and "expandable" in attributes:
@@ -402,17 +498,24 @@ class _HtmlParser:
                 )
             return text[token_begin:i].lower(), i
         quote = text[i]
+        stop = _DOUBLE_QUOTED_RE if quote == '"' else _SINGLE_QUOTED_RE
         i += 1
         value: list[str] = []
-        while i < n and text[i] != quote:
-            if text[i] == "&":
-                decoded = _decode_html_entity(text, i, strict=False)
-                if decoded is not None:
-                    value.append(decoded[0])
-                    i = decoded[1]
-                    continue
-            value.append(text[i])
-            i += 1
+        while i < n:
+            # Take the run of plain characters up to the closing quote or the next '&'.
+            run_end = stop.match(text, i).end()  # type: ignore[union-attr]
+            if run_end > i:
+                value.append(text[i:run_end])
+                i = run_end
+            if i >= n or text[i] == quote:
+                break
+            decoded = _decode_html_entity(text, i, strict=False)
+            if decoded is not None:
+                value.append(decoded[0])
+                i = decoded[1]
+            else:
+                value.append("&")
+                i += 1
         if i < n:
             i += 1
         return "".join(value), i
@@ -420,20 +523,18 @@ class _HtmlParser:
     def _close_tag(self, begin: int) -> int:
         text = self.text
         n = len(text)
-        at = self._at(begin)
+        self._check_encodable(begin)
         if not self.stack:
-            raise HtmlParseError(f"Unexpected end tag at byte offset {at}")
-        i = begin + 2
-        while i < n and not text[i].isspace() and text[i] != ">":
-            i += 1
+            raise HtmlParseError(f"Unexpected end tag at byte offset {self._at(begin)}")
+        i = _TAG_NAME_RE.match(text, begin + 2).end()  # type: ignore[union-attr]
         end_name = text[begin + 2 : i].lower()
         i = self._skip_spaces(i)
         if i >= n or text[i] != ">":
-            raise HtmlParseError(f"Unclosed end tag at byte offset {at}")
+            raise HtmlParseError(f"Unclosed end tag at byte offset {self._at(begin)}")
         tag = self.stack.pop()
         if end_name and end_name != tag.name:
             raise HtmlParseError(
-                f'Unmatched end tag at byte offset {at}, expected "</{tag.name}>", '
+                f'Unmatched end tag at byte offset {self._at(begin)}, expected "</{tag.name}>", '
                 f'found "</{end_name}>"'
             )
         if self.offset > tag.offset:
@@ -472,10 +573,22 @@ class _HtmlParser:
         self.entities.append(entity)
 
 
+def _encodes_cleanly(text: str) -> bool:
+    """Return whether text has no lone surrogate, i.e. encodes to UTF-8."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _strip_text(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
     """Trim surrounding whitespace like Telegram does, shifting and clipping the entities."""
     left_stripped = text.lstrip()
-    lead = _utf16_len(text) - _utf16_len(left_stripped)
+    # Every character str.strip() removes is in the BMP, one UTF-16 unit each.
+    lead = len(text) - len(left_stripped)
     result = left_stripped.rstrip()
     total = _utf16_len(result)
     clipped: list[JSONDict] = []
@@ -499,6 +612,10 @@ def _decode_params(parameters: Mapping[str, Any]) -> dict[str, Any]:
 
 def _answer(code: int, payload: JSONDict) -> tuple[int, bytes]:
     return code, json.dumps(payload).encode("utf-8")
+
+
+# The answer of every method that returns True, serialized once.
+_OK_TRUE: Final = _answer(200, {"ok": True, "result": True})[1]
 
 
 class FakeBotApi(BaseRequest):
@@ -619,7 +736,7 @@ class FakeBotApi(BaseRequest):
 
     def register_chat(self, chat: JSONDict) -> None:
         """Remember a Chat dict so messages in that chat carry it."""
-        self._chats[int(chat["id"])] = copy.deepcopy(chat)
+        self._chats[int(chat["id"])] = _copy_json(chat)
 
     def record_incoming(
         self,
@@ -643,7 +760,7 @@ class FakeBotApi(BaseRequest):
             message_id=message_id,
             date=self._now(),
             from_bot=False,
-            sender=copy.deepcopy(sender),
+            sender=_copy_json(sender),
             text=text,
             raw_text=text,
         )
@@ -738,6 +855,8 @@ class FakeBotApi(BaseRequest):
         self.calls.append(call)
         for listener in list(self._listeners):
             listener(call, result)
+        if result is True:
+            return 200, _OK_TRUE
         return _answer(200, {"ok": True, "result": result})
 
     def _take_fault(self, api_method: str, *, explicit_only: bool) -> _Fault | None:
@@ -779,7 +898,7 @@ class FakeBotApi(BaseRequest):
     def _chat_dict(self, chat_id: int) -> JSONDict:
         known = self._chats.get(chat_id)
         if known is not None:
-            return copy.deepcopy(known)
+            return _copy_json(known)
         if chat_id > 0:
             return {"id": chat_id, "type": "private", "first_name": "Test"}
         if chat_id < -1_000_000_000_000:
@@ -841,7 +960,7 @@ class FakeBotApi(BaseRequest):
             raise _bad_request("can't parse reply keyboard markup JSON object")
         rows = markup.get("inline_keyboard")
         if rows is None:
-            return copy.deepcopy(markup)
+            return _copy_json(markup)
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
             raise _bad_request(
                 'can\'t parse inline keyboard button: field "inline_keyboard" '
@@ -850,7 +969,7 @@ class FakeBotApi(BaseRequest):
         for row in rows:
             for button in row:
                 _check_button(button)
-        return copy.deepcopy(markup)
+        return _copy_json(markup)
 
     def _check_reply_target(self, chat_id: int, params: JSONDict) -> None:
         reply = params.get("reply_parameters")
@@ -865,7 +984,7 @@ class FakeBotApi(BaseRequest):
     def _message_dict(self, stored: StoredMessage) -> JSONDict:
         data: JSONDict = {
             "message_id": stored.message_id,
-            "from": copy.deepcopy(stored.sender),
+            "from": _copy_json(stored.sender),
             "chat": self._chat_dict(stored.chat_id),
             "date": stored.date,
         }
@@ -874,18 +993,18 @@ class FakeBotApi(BaseRequest):
         if stored.text is not None:
             data["text"] = stored.text
             if stored.entities:
-                data["entities"] = copy.deepcopy(stored.entities)
+                data["entities"] = _copy_json(stored.entities)
         if stored.document is not None:
             data["document"] = dict(stored.document)
         if stored.photo is not None:
-            data["photo"] = copy.deepcopy(stored.photo)
+            data["photo"] = _copy_json(stored.photo)
         if stored.caption:
             data["caption"] = stored.caption
             if stored.entities:
-                data["caption_entities"] = copy.deepcopy(stored.entities)
+                data["caption_entities"] = _copy_json(stored.entities)
         # Telegram only echoes inline keyboards; reply keyboards stay on the client.
         if stored.inline_keyboard:
-            data["reply_markup"] = copy.deepcopy(stored.reply_markup)
+            data["reply_markup"] = _copy_json(stored.reply_markup)
         return data
 
     def _new_file_ids(self) -> tuple[str, str]:
@@ -914,7 +1033,7 @@ class FakeBotApi(BaseRequest):
             name = command.get("command", "") if isinstance(command, dict) else ""
             if not _COMMAND_NAME_RE.fullmatch(str(name)):
                 raise _bad_request("BOT_COMMAND_INVALID")
-        self._commands[self._commands_key(params)] = copy.deepcopy(commands)
+        self._commands[self._commands_key(params)] = _copy_json(commands)
         return True
 
     def _delete_my_commands(self, params: JSONDict) -> bool:
@@ -922,7 +1041,7 @@ class FakeBotApi(BaseRequest):
         return True
 
     def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
-        return copy.deepcopy(self._commands.get(self._commands_key(params), []))
+        return _copy_json(self._commands.get(self._commands_key(params), []))
 
     def _send_message(self, params: JSONDict) -> JSONDict:
         chat_id = self._target_chat(params)
@@ -1121,7 +1240,7 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+    if isinstance(value, str) and _INT_RE.fullmatch(value):
         return int(value)
     return None
 
@@ -1224,12 +1343,12 @@ class UpdateFactory:
 
     def message(self, user: JSONDict, text: str, *, chat: JSONDict | None = None) -> JSONDict:
         """Return a message update from user, in their private chat unless chat is given."""
-        chat = copy.deepcopy(chat) if chat is not None else self.private_chat(user)
+        chat = _copy_json(chat) if chat is not None else self.private_chat(user)
         chat_id = int(chat["id"])
         message_id = self._next_message_id(chat_id)
         message: JSONDict = {
             "message_id": message_id,
-            "from": copy.deepcopy(user),
+            "from": _copy_json(user),
             "chat": chat,
             "date": int(self._clock()),
             "text": text,
@@ -1260,8 +1379,8 @@ class UpdateFactory:
         chat_id = int(message["chat"]["id"])
         query: JSONDict = {
             "id": str(4_611_686_018_427_387_904 + self._callback_id),
-            "from": copy.deepcopy(user),
-            "message": copy.deepcopy(message),
+            "from": _copy_json(user),
+            "message": _copy_json(message),
             "chat_instance": str(-((chat_id * 2_654_435_761) % 9_000_000_000_000_000_000)),
             "data": data,
         }
@@ -1292,8 +1411,8 @@ class UpdateFactory:
         return {
             "update_id": self.next_update_id(),
             "my_chat_member": {
-                "chat": copy.deepcopy(chat),
-                "from": copy.deepcopy(user),
+                "chat": _copy_json(chat),
+                "from": _copy_json(user),
                 "date": int(self._clock()),
                 "old_chat_member": _chat_member(old_status),
                 "new_chat_member": _chat_member(new_status),

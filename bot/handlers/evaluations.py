@@ -62,6 +62,17 @@ NEXT = "dn"
 SAVE = "ds"
 DISCARD = "dx"
 IN_FLOW = (TODAY, DECIDE, KEEP, NEXT, SAVE, DISCARD)
+DECISION_KEYS = {
+    Decision.FORTSAET: "journal.decision_fortsaet",
+    Decision.JUSTER: "journal.decision_juster",
+    Decision.AFSLUT: "journal.decision_afslut",
+}
+TREND_KEYS = {
+    Trend.FOR_FAA: "journal.trend_for_faa",
+    Trend.STIGENDE: "journal.trend_stigende",
+    Trend.FALDENDE: "journal.trend_faldende",
+    Trend.STABIL: "journal.trend_stabil",
+}
 CHOICES: dict[str, evaluations.Choice] = {TODAY: "today", DECIDE: "decide", KEEP: "keep",
                                           NEXT: "next"}  # fmt: skip
 
@@ -93,8 +104,8 @@ def journal_labels(tx: Texts, threshold: float = LOW_RATE_THRESHOLD) -> JournalL
         low_rate_warning=p("journal.low_rate_warning", threshold=round(threshold * 100)),
         no_scores=p("journal.no_scores"),
         not_available=p("journal.not_available"),
-        decisions={d: p(f"journal.decision_{d.value}") for d in Decision},
-        trends={t: p(f"journal.trend_{t.value}") for t in Trend},
+        decisions={d: p(key) for d, key in DECISION_KEYS.items()},
+        trends={t: p(key) for t, key in TREND_KEYS.items()},
         scale={v: DEFAULT_SCALE.label(v, tx.locale) for v in DEFAULT_SCALE.values},
         decimal_separator="," if tx.locale == "da" else ".",
     )
@@ -179,7 +190,7 @@ async def _send_menu(update: Update, context: CustomContext, menu: Menu) -> None
                     "evaluations.past_line",
                     date=format_date(past.evaluated_on),
                     label=_short(past.label, 80),
-                    decision=tx.plain(f"journal.decision_{past.decision.value}"),
+                    decision=tx.plain(DECISION_KEYS[past.decision]),
                     transferred=tx.plain("evaluations.past_transferred")
                     if past.transferred
                     else "",
@@ -422,7 +433,7 @@ async def _send_evidence(update: Update, context: CustomContext, view: DraftView
         )
         await context.bot.send_photo(
             chat.id,
-            InputFile(png, filename="scores.png"),
+            InputFile(png, filename="score-chart.png"),
             caption=tx(
                 "evaluations.chart_caption",
                 label=_short(view.target_label, 200),
@@ -474,7 +485,7 @@ async def _ask(update: Update, context: CustomContext, view: DraftView) -> None:
     elif step == "decision":
         text = tx("evaluations.ask_decision")
         buttons = [[
-            InlineKeyboardButton(tx.plain(f"journal.decision_{decision.value}"),
+            InlineKeyboardButton(tx.plain(DECISION_KEYS[decision]),
                                  callback_data=_press(DECIDE, d, index))
             for index, decision in enumerate(Decision)
         ]]  # fmt: skip

@@ -33,10 +33,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "evaluations.button_past": ("📄 {date}: {label}", "📄 {date}: {label}"),
     # Drafts held by others, resume
     "evaluations.held_by": (
-        "{name} er i gang med at evaluere dette (kladde startet {since}). "
-        "Tal med {name}, før I går videre.",
-        "{name} is evaluating this already (draft started {since}). "
-        "Talk to {name} before you go on.",
+        "{name} er i gang med at evaluere dette (kladde fra {since}). Tal sammen først.",
+        "{name} is evaluating this already (draft from {since}). Talk together first.",
     ),
     "evaluations.resumed": (
         "↩️ Du fortsætter din kladde fra {date}. Dine svar er gemt.",

@@ -313,8 +313,7 @@ async def test_a_second_person_is_told_who_holds_the_draft(
     await _open_sub_goal(bot, plan.colleague)
 
     assert bot.alerts()[-1] == (
-        "Anna A er i gang med at evaluere dette (kladde startet 23.11.2026). "
-        "Tal med Anna A, før I går videre."
+        "Anna A er i gang med at evaluere dette (kladde fra 23.11.2026). Tal sammen først."
     )
     [draft] = _drafts(bot)
     assert draft.holder_id == team.staff_a

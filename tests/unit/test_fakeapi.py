@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dtm
+import re
+import sys
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -27,7 +30,13 @@ from bot.fakeapi import (
     NOT_MODIFIED,
     ApiCall,
     FakeBotApi,
+    HtmlParseError,
     UpdateFactory,
+    _copy_json,
+    _HtmlParser,
+    _strip_text,
+    _utf16_len,
+    parse_html,
 )
 
 TOKEN = "123456:TEST-token"
@@ -447,3 +456,272 @@ async def test_application_handlers_run_against_the_fake() -> None:
     assert final is not None
     assert final.text == "Færdig"
     assert api.last_message_with_buttons(CHAT) is None
+
+
+# --- the fast paths keep the rules ----------------------------------------------------------
+
+
+class _Box:
+    def __init__(self, items: list[int]) -> None:
+        self.items = items
+
+
+def test_copy_json_is_deep_and_keeps_values() -> None:
+    original: dict[str, Any] = {
+        "text": "Hej 😀",
+        "n": 3,
+        "x": 1.5,
+        "flag": True,
+        "none": None,
+        "inline_keyboard": [[{"text": "Gem", "callback_data": "n:1:s:0"}], []],
+        "nested": {"user": {"id": 7, "names": ["a", "b"]}},
+    }
+    copied = _copy_json(original)
+    assert copied == original
+    assert copied == copy.deepcopy(original)
+    copied["inline_keyboard"][0][0]["callback_data"] = "changed"
+    copied["inline_keyboard"][1].append({"text": "ny"})
+    copied["nested"]["user"]["names"].append("c")
+    copied["nested"]["user"]["id"] = 8
+    assert original["inline_keyboard"] == [[{"text": "Gem", "callback_data": "n:1:s:0"}], []]
+    assert original["nested"] == {"user": {"id": 7, "names": ["a", "b"]}}
+    assert type(copied["flag"]) is bool
+    assert type(copied["n"]) is int
+
+
+def test_copy_json_hands_other_types_to_deepcopy() -> None:
+    inner = [1, 2]
+    box = _Box([3])
+    copied = _copy_json({"pair": (inner, "x"), "box": box, "subclass": {"k": [inner]}})
+    assert copied["pair"] == ([1, 2], "x")
+    assert copied["pair"][0] is not inner
+    assert copied["box"] is not box
+    assert copied["box"].items == [3]
+    assert copied["box"].items is not box.items
+    assert copied["subclass"]["k"][0] is not inner
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("", 0),
+        ("hej", 3),
+        ("æøå", 3),
+        ("😀", 2),
+        ("a😀b", 4),
+        ("🇩🇰", 4),
+        ("👩‍👩‍👧", 8),
+        ("\U0010fffd", 2),
+    ],
+)
+def test_utf16_len_counts_code_units(text: str, units: int) -> None:
+    assert _utf16_len(text) == units
+    assert _utf16_len(text) == len(text.encode("utf-16-le")) // 2
+
+
+def test_utf16_len_rejects_a_lone_surrogate() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        _utf16_len("a\ud83d")
+
+
+def test_whitespace_assumptions_of_the_parser_hold() -> None:
+    every_char = "".join(map(chr, range(sys.maxunicode + 1)))
+    spaces = [char for char in every_char if char.isspace()]
+    # _strip_text counts stripped characters as one UTF-16 unit each.
+    assert all(ord(char) < 0x10000 for char in spaces)
+    # The tag scanners use \s for what the server port tested with str.isspace().
+    assert re.findall(r"\s", every_char) == spaces
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hej",
+        "Anna har sovet godt 😀",
+        "🇩🇰 👩‍👩‍👧 \U0010fffd",
+        "  med mellemrum\n\t",
+        "citat \"ja\" og 'nej'; a=b",
+    ],
+)
+@pytest.mark.parametrize("strict", [True, False])
+def test_text_without_markup_takes_the_fast_path_with_the_same_result(
+    text: str, strict: bool
+) -> None:
+    assert parse_html(text, strict=strict) == (text, [])
+    assert parse_html(text, strict=strict) == _HtmlParser(text, strict=strict).parse()
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_lone_surrogate_fails_on_both_paths(strict: bool) -> None:
+    with pytest.raises(UnicodeEncodeError):
+        parse_html("a\ud83d", strict=strict)
+    with pytest.raises(UnicodeEncodeError):
+        parse_html("<b>a\ud83d</b>", strict=strict)
+    # Hidden in an attribute, it still fails at the next tag, as the server port did.
+    with pytest.raises(UnicodeEncodeError):
+        parse_html('<a href="\ud83d">x</a><b>y</b>', strict=strict)
+
+
+@pytest.mark.parametrize(
+    ("html", "text", "entities"),
+    [
+        ("😀 <b>fed</b> 🇩🇰", "😀 fed 🇩🇰", [{"type": "bold", "offset": 3, "length": 3}]),
+        (
+            "<b>a <i>b</i></b> &amp; <u>c</u>",
+            "a b & c",
+            [
+                {"type": "bold", "offset": 0, "length": 3},
+                {"type": "italic", "offset": 2, "length": 1},
+                {"type": "underline", "offset": 6, "length": 1},
+            ],
+        ),
+        (
+            "<B>Stor</B> og <i>x</>",
+            "Stor og x",
+            [
+                {"type": "bold", "offset": 0, "length": 4},
+                {"type": "italic", "offset": 8, "length": 1},
+            ],
+        ),
+        ("x &lt;b&gt; &quot;y&quot; &#128512;&#x1F600; z", 'x <b> "y" 😀😀 z', []),
+        (
+            '<pre><code class="language-python">print(1)</code></pre>',
+            "print(1)",
+            [{"type": "pre", "offset": 0, "length": 8, "language": "python"}],
+        ),
+        (
+            '<a href="https://e.org/?a=1&amp;b=2">læs 😀</a>',
+            "læs 😀",
+            [{"type": "text_link", "offset": 0, "length": 6, "url": "https://e.org/?a=1&b=2"}],
+        ),
+        (
+            "<blockquote expandable>lang</blockquote><tg-spoiler>s</tg-spoiler>",
+            "langs",
+            [
+                {"type": "expandable_blockquote", "offset": 0, "length": 4},
+                {"type": "spoiler", "offset": 4, "length": 1},
+            ],
+        ),
+        (
+            '<span class="tg-spoiler">hemmelig</span>',
+            "hemmelig",
+            [{"type": "spoiler", "offset": 0, "length": 8}],
+        ),
+        (
+            "<b><i>x</i></b>",
+            "x",
+            [
+                {"type": "italic", "offset": 0, "length": 1},
+                {"type": "bold", "offset": 0, "length": 1},
+            ],
+        ),
+        (
+            "<code>a</code><s>b</>",
+            "ab",
+            [
+                {"type": "code", "offset": 0, "length": 1},
+                {"type": "strikethrough", "offset": 1, "length": 1},
+            ],
+        ),
+        ("<b></b>x", "x", []),
+    ],
+)
+def test_html_parser_table(html: str, text: str, entities: list[dict[str, Any]]) -> None:
+    assert parse_html(html) == (text, entities)
+    assert parse_html(html, strict=False) == (text, entities)
+
+
+@pytest.mark.parametrize(
+    ("html", "error"),
+    [
+        ("<b>ufærdig", "Can't find end tag corresponding to start tag b"),
+        ("<b", "Unclosed start tag at byte offset 0"),
+        ("<b x", 'Unclosed start tag "b" at byte offset 0'),
+        ('<a href="x>y</a>', "Unclosed start tag at byte offset 0"),
+        ("</b>", "Unexpected end tag at byte offset 0"),
+        ("æ</b>", "Unexpected end tag at byte offset 2"),
+        ("😀 <b></i>", 'Unmatched end tag at byte offset 8, expected "</b>", found "</i>"'),
+        ("<b><i>x</b></i>", 'Unmatched end tag at byte offset 7, expected "</i>", found "</b>"'),
+        ("<a>x</a>", 'Tag "a" must have attribute "href" at byte offset 0'),
+        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("<>", 'Unsupported start tag "" at byte offset 0'),
+        ("ø<br>", 'Unsupported start tag "br" at byte offset 2'),
+        ("a > b", "Unexpected '>' at byte offset 2; escape it as '&gt;'"),
+        ("å & b", "Unsupported HTML entity at byte offset 3; escape '&' as '&amp;'"),
+    ],
+)
+def test_html_parser_errors_keep_their_messages(html: str, error: str) -> None:
+    with pytest.raises(HtmlParseError) as caught:
+        parse_html(html)
+    assert str(caught.value) == error
+
+
+def test_lenient_html_keeps_bare_characters_and_hrefless_links() -> None:
+    assert parse_html("a > b &foo; &amp", strict=False) == ("a > b &foo; &", [])
+    assert parse_html("<a>x</a>", strict=False) == (
+        "x",
+        [{"type": "text_link", "offset": 0, "length": 1, "url": "x"}],
+    )
+    with pytest.raises(HtmlParseError, match="must have class"):
+        parse_html("<span>x</span>", strict=False)
+
+
+def test_strip_text_shifts_entities_past_leading_whitespace() -> None:
+    text, entities = parse_html("\u2003 <b>😀 fed</b>  \n")
+    assert _strip_text(text, entities) == ("😀 fed", [{"type": "bold", "offset": 0, "length": 6}])
+    assert _strip_text("  😀x ", [{"type": "bold", "offset": 2, "length": 3}]) == (
+        "😀x",
+        [{"type": "bold", "offset": 0, "length": 3}],
+    )
+
+
+async def test_returned_messages_do_not_share_state_with_the_fake(
+    bot: Bot, api: FakeBotApi
+) -> None:
+    seen: list[Any] = []
+    api.add_listener(lambda _call, result: seen.append(result))
+    sent = await bot.send_message(
+        CHAT, "<b>Hej</b>", parse_mode="HTML", reply_markup=keyboard(("Ja", "yes"))
+    )
+    for result in (seen[0], api.message_dict(CHAT, sent.message_id)):
+        result["reply_markup"]["inline_keyboard"][0][0]["callback_data"] = "forged"
+        result["entities"][0]["length"] = 99
+        result["chat"]["type"] = "channel"
+        result["from"]["id"] = 1
+    # The request's own markup, as recorded in the call, is not the stored one either.
+    api.calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["text"] = "Nej"
+    fresh = api.message_dict(CHAT, sent.message_id)
+    assert fresh["reply_markup"] == {"inline_keyboard": [[{"text": "Ja", "callback_data": "yes"}]]}
+    assert fresh["entities"] == [{"type": "bold", "offset": 0, "length": 3}]
+    assert fresh["chat"]["type"] == "private"
+    assert fresh["from"]["id"] == BOT_ID
+
+
+def test_update_factory_copies_what_it_is_given() -> None:
+    api = FakeBotApi()
+    factory = UpdateFactory(api)
+    user = factory.user(CHAT, "Mette")
+    group = factory.group_chat(9, "Solsikken")
+    update = factory.message(user, "hej", chat=group)
+    update["message"]["from"]["first_name"] = "Anden"
+    update["message"]["chat"]["title"] = "Anden"
+    assert user["first_name"] == "Mette"
+    assert group["title"] == "Solsikken"
+    stored = api.message(-9, update["message"]["message_id"])
+    assert stored is not None
+    assert stored.sender["first_name"] == "Mette"
+    message = {"message_id": 5, "chat": {"id": CHAT}, "reply_markup": {"inline_keyboard": []}}
+    press = factory.callback(user, "x", message, check_buttons=False)
+    press["callback_query"]["message"]["chat"]["id"] = 1
+    assert message["chat"] == {"id": CHAT}
+
+
+def test_true_results_are_answered_with_the_same_json() -> None:
+    api = FakeBotApi()
+    assert api.answer("deleteWebhook", {}) == (200, b'{"ok": true, "result": true}')
+    assert api.answer("getWebhookInfo", {}) == (
+        200,
+        b'{"ok": true, "result": {"url": "", "has_custom_certificate": false, '
+        b'"pending_update_count": 0}}',
+    )
