@@ -36,7 +36,7 @@ async def load_actor(update: Update, context: CustomContext) -> None:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
-    actor = await context.read(staff.load_actor, user.id)
+    actor = await context.read_quick(staff.load_actor, user.id)
     if actor is not None and actor.has_access(context.today):
         context.actor = actor
         return
