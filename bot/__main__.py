@@ -25,6 +25,12 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.domain.access import Role
 from bot.domain.errors import DomainError
 from bot.domain.invites import deep_link
+from bot.services.goal_imports import (
+    GOAL_COLUMNS,
+    GOAL_OPTIONAL_COLUMNS,
+    GoalImportResult,
+    import_goals,
+)
 from bot.services.imports import ImportResult, import_diary_types, import_residents
 from bot.services.staff import create_invite
 from bot.storage.db import create_db_engine, current_revision, upgrade
@@ -43,6 +49,22 @@ USERNAME_PLACEHOLDER = "<your_bot_username>"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # httpx logs every request URL at INFO, and Bot API URLs contain the token.
 QUIET_LOGGERS = ("httpx", "httpcore")
+
+GOALS_HELP = f"""Import the municipality's goals from a CSV file (UTF-8, comma or semicolon).
+
+Columns (header on line 1):
+  {", ".join(GOAL_COLUMNS)}
+optional:
+  {", ".join(GOAL_OPTIONAL_COLUMNS)}
+
+resident_name and resident_birth_date (YYYY-MM-DD) identify the resident; ref is the
+municipality's id of the goal. goal_type: udviklingsmaal, vedligeholdelsesmaal or andet.
+contexts: diary type names or aliases separated by ';'. mandatory_area: skole,
+sociale_relationer or empty. start_date, end_date: YYYY-MM-DD. interval: e.g. "3 måneder",
+"6 uger" (at most 3 months). One sub-goal per row (scoring_frequency: daily, per_shift,
+weekly or none); rows with the same resident and ref make one goal.
+All rows or none; a goal already imported is never overwritten, only new sub-goals are added.
+"""
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -83,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--today", type=_iso_day, metavar="YYYY-MM-DD", help="pretend today is this day"
     )
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help="delete the demo's data (data/demo.db) and start over with a newly seeded facility",
+    )
     # No help option of its own: every argument, --help too, goes to the benchmark runner.
     commands.add_parser(
         "bench", add_help=False, help="run the benchmarks (arguments go to the runner)"
@@ -95,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--department", required=True, metavar="NAME", help="created when it does not exist"
     )
-    imports = commands.add_parser("import", help="import residents or diary types from CSV")
+    imports = commands.add_parser("import", help="import residents, diary types or goals from CSV")
     kinds = imports.add_subparsers(dest="kind", metavar="WHAT", required=True)
     residents = kinds.add_parser(
         "residents",
@@ -106,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         "diary-types", help="header: name,aliases (aliases separated by ; or |)"
     )
     types.add_argument("file", type=Path, metavar="FILE.csv")
+    goals = kinds.add_parser(
+        "goals",
+        help="the municipality's goals and sub-goals (columns: import goals --help)",
+        description=GOALS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    goals.add_argument("file", type=Path, metavar="FILE.csv")
     return parser
 
 
@@ -182,6 +216,8 @@ def cmd_demo(inv: Invocation) -> int:
             raise
         print("The offline demo is not part of this build.", file=sys.stderr)
         return EXIT_FAILED
+    if getattr(inv.args, "fresh", False):  # `python -m bot` without a command has no --fresh
+        return run_demo(today=inv.args.today, fresh=True)
     return run_demo(today=inv.args.today)
 
 
@@ -292,12 +328,40 @@ def cmd_import(inv: Invocation) -> int:
         if args.kind == "residents":
             what = "Residents"
             result = import_residents(uow, SystemClock(), io.StringIO(text), tz=settings.tz)
+        elif args.kind == "goals":
+            what = "Goals"
+            result = import_goals(
+                uow,
+                SystemClock(),
+                io.StringIO(text),
+                tz=settings.tz,
+                locale=settings.bot_locale,
+            )
         else:
             what = "Diary types"
             result = import_diary_types(uow, SystemClock(), io.StringIO(text))
     finally:
         engine.dispose()
+    if isinstance(result, GoalImportResult) and result.ok:
+        return _report_goals(result, settings)
     return _report(what, path, result)
+
+
+def _report_goals(result: GoalImportResult, settings: Settings) -> int:
+    locale = settings.bot_locale
+    for line, ref in result.kept:
+        print(plain("plans.import_kept", locale, line=line, ref=ref))
+    print(
+        plain(
+            "plans.import_summary",
+            locale,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            sub_goals=result.sub_goals_created,
+        )
+    )
+    return EXIT_OK
 
 
 def _report(what: str, path: Path, result: ImportResult) -> int:

@@ -1038,9 +1038,7 @@ def print_evaluation(result: EvaluationResult) -> None:
         f"Evaluation of a daily-scored sub-goal: {result.notes} notes and {result.scores} scores "
         f"over three months ({result.points} chart points)"
     )
-    print(
-        f"  evidence: p50 {result.evidence_p50_ms:.1f} ms, p99 {result.evidence_p99_ms:.1f} ms"
-    )
+    print(f"  evidence: p50 {result.evidence_p50_ms:.1f} ms, p99 {result.evidence_p99_ms:.1f} ms")
     print(
         f"  chart PNG: p50 {result.chart_p50_ms:.0f} ms, p99 {result.chart_p99_ms:.0f} ms, "
         f"first call {result.chart_first_ms:.0f} ms (imports matplotlib), "

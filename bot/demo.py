@@ -1,36 +1,72 @@
 """The offline demo: a terminal chat with the real application on the in-process fake Bot API.
 
-Nothing leaves the machine: there is no token and no network, the facility lives in a fresh
-SQLite file in a temporary directory, and that directory is removed when the demo ends.
+Nothing leaves the machine: there is no token and no network. The demo facility is kept in
+``data/demo.db`` (relative to the working directory, next to but apart from the real bot's
+``data/dagbogsbot.db``) so that it survives a restart, as the real bot's database does: an
+evaluation draft left half-done is still there the next time ``make run`` starts the demo.
+
+- The first run creates the file and seeds it: the department, three residents, a colleague
+  (Sara), an invite the demo user (``Dig``, an afdelingsleder) opens, and then Mia's plan with
+  three months of sub-goal notes and indicator scores by Dig and Sara (bot.sample_plan), with
+  both on Mia's kontaktteam.
+- Later runs reuse it: Dig is already registered, so there is no invite, only a greeting.
+- ``python -m bot demo --fresh`` deletes the file (and the saved attachments) and seeds anew.
+
+Telegram keeps numbering a chat's messages across bot restarts, while a new fake Bot API
+would start again at 1 and the database remembers note drafts by (chat id, message id). A
+later run therefore numbers its messages from above the highest message id the database has
+seen, so an old draft is never taken for a new message.
+
+Photos and documents the bot sends (the score chart, the evaluation's .docx) are printed as a
+line naming the file, and the file is written to ``data/demo-files/`` (never overwriting an
+earlier one: a number is added to the name) with its path printed, so it can be opened.
+
+Tests pass ``folder=`` to run_demo to keep the whole facility in a directory of their own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, TextIO
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
 from telegram import Update
 
 from bot.app import BotApplication, build_application
 from bot.clock import Clock, OffsetClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.access import Role
-from bot.fakeapi import ApiCall, FakeBotApi, StoredMessage, UpdateFactory
+from bot.fakeapi import ApiCall, FakeBotApi, StoredMessage, UpdateFactory, UploadedFile
+from bot.sample_plan import SamplePlan, seed_sample_plan
 from bot.services.staff import create_invite
-from bot.storage.models import Resident
-from bot.storage.uow import UnitOfWorkFactory
+from bot.storage.db import create_db_engine, upgrade
+from bot.storage.models import DiaryNote, NoteDraft, Resident, Staff
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DEMO_DEPARTMENT: Final = "Demo-afdelingen"
 DEMO_USER_ID: Final = 1001
 DEMO_USER_NAME: Final = "Dig"
+DEMO_FOLDER: Final = Path("data")
 DEMO_DB_NAME: Final = "demo.db"
+DEMO_FILES: Final = "demo-files"
+# SQLite's companions of the database file, deleted with it by --fresh.
+DB_SIDECARS: Final = ("-wal", "-shm", "-journal")
+COLLEAGUE_ID: Final = 1002
+COLLEAGUE_NAME: Final = "Sara"
+PLAN_RESIDENT: Final = "Mia"
+PLAN_CONTEXT: Final = "Kommunikationsforhold"
+MISSING_KIND: Final = "missing_subgoal_work"
+# A restarted demo numbers its messages from above every id the database holds.
+MESSAGE_ID_MARGIN: Final = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +108,46 @@ Du chatter med den rigtige bot i terminalen, som om du var i Telegram.
   • Skriv et tal for at trykke på en knap, fx  1  for [1] Gem
   • /mine viser dine noter, /hjaelp giver hjælp, /quit afslutter
   (Type notes, numbers press buttons, /hjaelp for help, /quit to leave.)
+  • /maal Mia viser Mias plan: mål og delmål
+  • /evaluer Mia evaluerer et mål eller delmål med tre måneders noter og scorer
+  (/maal Mia shows Mia's plan; /evaluer Mia evaluates a goal with three months of history.)
 
-Der er en demo-afdeling med tre beboere: Mia, Oliver og Ella.
-Intet forlader din maskine, og alt slettes, når demoen slutter.
-(No data leaves this machine; everything is deleted when the demo ends.)"""
+Der er en demo-afdeling med tre beboere: Mia, Oliver og Ella. Du er afdelingsleder og er
+med i Mias kontaktteam sammen med Sara.
+(A demo department with three residents; you lead it and are on Mia's contact team.)
+
+Intet forlader din maskine. Demo-data gemmes i {db} mellem kørsler, så en kladde
+venter på dig næste gang; python -m bot demo --fresh starter forfra. Filer fra botten
+(graf, .docx) lægges i {files}.
+(Nothing leaves this machine. Demo data is kept in {db} between runs; --fresh starts
+over. Files the bot sends are saved in {files}.)"""
 GOODBYE: Final = (
-    "Demoen er slut – alle demo-data er slettet. Farvel!\n"
-    "(The demo has ended; all demo data is deleted.)"
+    "Demoen er slut – dine demo-data er gemt i {db} til næste gang "
+    "(--fresh starter forfra). Farvel!\n"
+    "(The demo has ended; demo data is kept in {db} between runs; --fresh starts over.)"
+)
+FRESH: Final = (
+    "(--fresh: de gamle demo-data er slettet, demoen starter forfra.)\n"
+    "(--fresh: the old demo data is deleted; the demo starts over.)"
 )
 OPEN_INVITE: Final = "(Du åbner invitationslinket: /start {code})"
+WELCOME_BACK: Final = (
+    "(Velkommen tilbage, {name}! Du er allerede registreret, og demoen fortsætter med dine "
+    "gemte data.)\n"
+    "(Welcome back: you are registered already; the demo goes on with your saved data.)"
+)
+DRAFT_WAITING: Final = (
+    "(Du har en evaluering i gang – skriv /evaluer Mia og tryk på din kladde for at fortsætte.)\n"
+    "(An evaluation draft is waiting: /evaluer Mia, then press your draft.)"
+)
 YOU_PRESS: Final = "(Du trykker på [{number}] {label})"
 YOU_WRITE: Final = "Dig: {text}"
 BOT_SAYS: Final = "Dagbogsbot:"
 BOT_EDITS: Final = "Dagbogsbot (ændrer en besked ovenfor):"
 BOT_SENDS_FILE: Final = "Dagbogsbot sender en fil: {name}"
+BOT_SENDS_PHOTO: Final = "Dagbogsbot sender et billede: {name}"
+FILE_SAVED: Final = "(Gemt som {path} – åbn den derfra. Saved there for you to open.)"
+FILE_NOT_SAVED: Final = "(Filen kunne ikke gemmes: {error}. The file could not be saved.)"
 TOAST: Final = "({text})"
 ALERT: Final = "[!] {text}"
 YOUR_MESSAGE_DELETED: Final = "(din besked er slettet fra chatten)"
@@ -95,6 +157,10 @@ NO_BUTTONS: Final = "Der er ingen knapper at trykke på lige nu. (No buttons to 
 BAD_NUMBER: Final = "Der er ingen knap nummer {number} – vælg 1–{count}. (No such button.)"
 LINK_BUTTON: Final = "Den knap åbner et link: {url}"
 SETTINGS_FAILED: Final = "Demoen kan ikke starte: {error}"
+DATABASE_FAILED: Final = (
+    "Demoen kan ikke bruge {db}: {error}\n"
+    "Prøv python -m bot demo --fresh for at starte forfra. (Try --fresh to start over.)"
+)
 
 
 def _safe_date(year: int, month: int, day: int) -> date:
@@ -118,30 +184,135 @@ def demo_clock(today: date | None, tz: ZoneInfo) -> Clock:
     return OffsetClock(wanted.astimezone(UTC) - now)
 
 
-def seed_facility(uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo, invite_ttl: timedelta) -> str:
-    """Create the demo department, its residents and a leader invite; return the invite code."""
+def demo_database(folder: Path) -> Path:
+    """Return the demo's database file in folder."""
+    return folder / DEMO_DB_NAME
+
+
+def reset_demo(folder: Path) -> None:
+    """Delete the demo's database and saved attachments in folder (what --fresh does)."""
+    database = demo_database(folder)
+    for path in (database, *(database.with_name(database.name + s) for s in DB_SIDECARS)):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(folder / DEMO_FILES, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Facility:
+    """What the demo found or made in its database before the application starts."""
+
+    invite_code: str | None
+    first_message_id: int | None
+    drafts_waiting: int
+
+
+def seed_facility(uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo) -> int:
+    """Create the demo department, its residents and Sara unless they exist; return its id."""
     now = clock.now()
     today = now.astimezone(tz).date()
     with uow() as work:
-        department, _ = work.org.get_or_create_department(DEMO_DEPARTMENT, now)
+        department, created = work.org.get_or_create_department(DEMO_DEPARTMENT, now)
         assert department.id is not None
-        for resident in DEMO_RESIDENTS:
-            work.residents.add(
-                Resident(
-                    display_name=resident.name,
-                    birth_date=resident.birth_date(today),
-                    department_id=department.id,
-                    enrolment_date=resident.enrolment_date(today),
-                    created_at=now,
-                    updated_at=now,
+        if created:
+            # One transaction: a run stopped half-way leaves nothing half-seeded.
+            for resident in DEMO_RESIDENTS:
+                work.residents.add(
+                    Resident(
+                        display_name=resident.name,
+                        birth_date=resident.birth_date(today),
+                        department_id=department.id,
+                        enrolment_date=resident.enrolment_date(today),
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
+            work.staff.add(
+                Staff(
+                    telegram_user_id=COLLEAGUE_ID,
+                    display_name=COLLEAGUE_NAME,
+                    role=Role.MEDARBEJDER.value,
+                    created_at=now,
+                ),
+                [department.id],
             )
+            work.commit()
+        return department.id
+
+
+def highest_message_id(work: UnitOfWork) -> int:
+    """Return the highest Telegram message id the database remembers (0 when none)."""
+    highest = 0
+    for column in (
+        NoteDraft.source_message_id,
+        NoteDraft.card_message_id,
+        DiaryNote.source_message_id,
+    ):
+        value = work.session.exec(select(sa.func.max(column))).one()
+        highest = max(highest, int(value or 0))
+    return highest
+
+
+def prepare_facility(
+    uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo, invite_ttl: timedelta
+) -> Facility:
+    """Seed what is missing; make an invite unless the demo user is registered already."""
+    department_id = seed_facility(uow, clock, tz)
+    with uow(read_only=True) as work:
+        me = work.staff.by_telegram_id(DEMO_USER_ID)
+        drafts = len(work.evaluation_drafts.drafts_of(me.id)) if me and me.id else 0
+        highest = highest_message_id(work)
+    code = None
+    if me is None:
+        invite = create_invite(
+            uow(), clock, None, Role.AFDELINGSLEDER, department_id=department_id, ttl=invite_ttl
+        )
+        code = invite.code
+    return Facility(code, highest + MESSAGE_ID_MARGIN if highest else None, drafts)
+
+
+def seed_plan(uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo) -> SamplePlan | None:
+    """Give Mia her plan with three months of history, once; None when it is there already.
+
+    Needs the demo user registered: the notes and scores are Dig's and Sara's, and both are
+    put on Mia's kontaktteam.
+    """
+    now = clock.now()
+    with uow() as work:
+        department = work.org.department_by_name(DEMO_DEPARTMENT)
+        me = work.staff.by_telegram_id(DEMO_USER_ID)
+        sara = work.staff.by_telegram_id(COLLEAGUE_ID)
+        if department is None or me is None or me.id is None or sara is None or sara.id is None:
+            return None
+        mia = work.session.exec(
+            select(Resident).where(
+                Resident.display_name == PLAN_RESIDENT, Resident.department_id == department.id
+            )
+        ).first()
+        if mia is None or mia.id is None:
+            return None
+        for staff_id in (me.id, sara.id):
+            work.contact_teams.add(mia.id, staff_id, added_at=now, added_by_id=None)
         work.commit()
-        department_id = department.id
-    invite = create_invite(
-        uow(), clock, None, Role.AFDELINGSLEDER, department_id=department_id, ttl=invite_ttl
+        if work.goals.goals_of(mia.id, include_ended=True):
+            return None
+        context = work.diary_types.by_name(PLAN_CONTEXT)
+        missing = next(
+            (t for t, _ in work.diary_types.active_with_aliases() if t.kind == MISSING_KIND), None
+        )
+        if context is None or context.id is None or missing is None or missing.id is None:
+            return None
+        resident_id, author_ids = mia.id, [me.id, sara.id]
+        context_id, missing_id = context.id, missing.id
+    return seed_sample_plan(
+        uow,
+        resident_id=resident_id,
+        author_ids=author_ids,
+        context_type_id=context_id,
+        note_type_id=context_id,
+        missing_type_id=missing_id,
+        today=now.astimezone(tz).date(),
+        tz=tz,
     )
-    return invite.code
 
 
 def _buttons(message: StoredMessage) -> list[list[dict[str, Any]]]:
@@ -154,13 +325,38 @@ def _keyboard_key(message: StoredMessage | None) -> tuple[int, str] | None:
     return message.message_id, repr(message.inline_keyboard)
 
 
-class Transcript:
-    """Print what the bot does in one chat as plain text, numbering the newest keyboard."""
+def save_attachment(folder: Path, upload: UploadedFile) -> Path:
+    """Write an uploaded file into folder under its own name, never over an earlier file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.filename).name or "fil"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    path = folder / name
+    number = 1
+    while True:
+        try:
+            with path.open("xb") as file:  # "x": fail rather than overwrite
+                file.write(upload.data)
+        except FileExistsError:
+            number += 1
+            path = folder / f"{stem}-{number}{suffix}"
+        else:
+            return path
 
-    def __init__(self, api: FakeBotApi, chat_id: int, out: TextIO) -> None:
+
+class Transcript:
+    """Print what the bot does in one chat as plain text, numbering the newest keyboard.
+
+    Photos and documents are printed as a line naming the file; with ``files`` the file is
+    also written there and its path printed.
+    """
+
+    def __init__(
+        self, api: FakeBotApi, chat_id: int, out: TextIO, files: Path | None = None
+    ) -> None:
         self.api = api
         self.chat_id = chat_id
         self.out = out
+        self.files = files
         self._shown: tuple[int, str] | None = None
 
     def say(self, text: str) -> None:
@@ -179,13 +375,7 @@ class Transcript:
             header = BOT_SAYS if call.method == "sendMessage" else BOT_EDITS
             self._print_message(header, str(result.get("text", "")), result)
         elif call.method in ("sendDocument", "sendPhoto") and isinstance(result, dict):
-            upload = params.get("document") or params.get("photo")
-            name = getattr(upload, "filename", None) or str(
-                (result.get("document") or {}).get("file_name", "fil")
-            )
-            self._print_message(
-                BOT_SENDS_FILE.format(name=name), str(result.get("caption", "")), result
-            )
+            self._print_file(call, result)
         elif call.method == "answerCallbackQuery" and params.get("text"):
             pattern = ALERT if params.get("show_alert") else TOAST
             self.say(pattern.format(text=params["text"]))
@@ -206,10 +396,31 @@ class Transcript:
             self.say(OLDER_BUTTONS)
             self._print_buttons(latest)
 
-    def _print_message(self, header: str, text: str, result: dict[str, Any]) -> None:
+    def _print_file(self, call: ApiCall, result: dict[str, Any]) -> None:
+        photo = call.method == "sendPhoto"
+        upload = call.params.get("photo" if photo else "document")
+        if isinstance(upload, UploadedFile):
+            name = upload.filename
+        else:  # sent by file_id or URL: nothing to save
+            name = str((result.get("document") or {}).get("file_name", "fil"))
+        header = (BOT_SENDS_PHOTO if photo else BOT_SENDS_FILE).format(name=name)
+        footer = None
+        if isinstance(upload, UploadedFile) and self.files is not None:
+            try:
+                footer = FILE_SAVED.format(path=save_attachment(self.files, upload))
+            except OSError as exc:
+                footer = FILE_NOT_SAVED.format(error=exc.strerror or exc)
+        self._print_message(header, str(result.get("caption", "")), result, footer=footer)
+
+    def _print_message(
+        self, header: str, text: str, result: dict[str, Any], *, footer: str | None = None
+    ) -> None:
         self.say("")
         self.say(header)
-        for line in text.splitlines() or [""]:
+        lines = text.splitlines()
+        if footer is not None:
+            lines.append(footer)
+        for line in lines or [""]:
             self.say(INDENT + line if line else "")
         self._print_keyboard_if_latest(result)
 
@@ -242,19 +453,26 @@ class Transcript:
 
 
 class DemoChat:
-    """One person at the terminal, talking to the application through the fake Bot API."""
+    """One person at the terminal, talking to the application through the fake Bot API.
+
+    Creating it opens the demo database in folder, brings it up to date and seeds what is
+    missing; the fake Bot API then numbers messages above those the database remembers.
+    """
 
     def __init__(self, folder: Path, today: date | None, out: TextIO, *, echo: bool) -> None:
         self.settings: Settings = load_settings(
             _env_file=None,
-            database_url=f"sqlite:///{folder / DEMO_DB_NAME}",
+            database_url=f"sqlite:///{demo_database(folder)}",
             telegram_bot_token=None,
         )
         self.clock = demo_clock(today, self.settings.tz)
-        self.api = FakeBotApi(clock=self._timestamp)
+        self.facility = self._prepare()
+        self.api = FakeBotApi(
+            clock=self._timestamp, first_message_id=self.facility.first_message_id
+        )
         self.updates = UpdateFactory(self.api, clock=self._timestamp)
         self.user = self.updates.user(DEMO_USER_ID, DEMO_USER_NAME)
-        self.transcript = Transcript(self.api, DEMO_USER_ID, out)
+        self.transcript = Transcript(self.api, DEMO_USER_ID, out, folder / DEMO_FILES)
         self.api.add_listener(self.transcript.on_call)
         self.echo = echo
         self.app: BotApplication | None = None
@@ -263,28 +481,47 @@ class DemoChat:
     def _timestamp(self) -> float:
         return self.clock.now().timestamp()
 
-    def build(self) -> str:
-        """Build and migrate the application, seed the facility; return the invite code."""
-        self.app = build_application(self.settings, request=self.api, clock=self.clock)
-        services = self.app.bot_data.services
-        assert services is not None
-        return seed_facility(
-            services.uow,
-            self.clock,
-            self.settings.tz,
-            timedelta(hours=self.settings.invite_ttl_hours),
+    def _prepare(self) -> Facility:
+        engine = create_db_engine(
+            self.settings.sqlalchemy_url, synchronous=self.settings.sqlite_synchronous
+        )
+        try:
+            upgrade(engine)
+            return prepare_facility(
+                UnitOfWorkFactory(engine),
+                self.clock,
+                self.settings.tz,
+                timedelta(hours=self.settings.invite_ttl_hours),
+            )
+        finally:
+            engine.dispose()
+
+    def build(self) -> None:
+        """Build the application on the prepared database."""
+        self.app = build_application(
+            self.settings, request=self.api, clock=self.clock, migrate=False
         )
 
-    async def start(self, invite_code: str) -> None:
-        """Initialise the application as `run` does, then open the invite link."""
+    async def start(self) -> None:
+        """Initialise the application as `run` does; join with the invite or greet."""
         app = self._app()
         await app.initialize()
         self._started = True
         if app.post_init is not None:
             await app.post_init(app)
         self.transcript.say("")
-        self.transcript.say(OPEN_INVITE.format(code=invite_code))
-        await self._process(self.updates.message(self.user, f"/start {invite_code}"))
+        code = self.facility.invite_code
+        if code is not None:
+            self.transcript.say(OPEN_INVITE.format(code=code))
+            await self._process(self.updates.message(self.user, f"/start {code}"))
+        else:
+            # Registered on an earlier run. No /start: it would end a flow left half-done.
+            self.transcript.say(WELCOME_BACK.format(name=DEMO_USER_NAME))
+            if self.facility.drafts_waiting:
+                self.transcript.say(DRAFT_WAITING)
+        services = app.bot_data.services
+        assert services is not None
+        seed_plan(services.uow, self.clock, self.settings.tz)
 
     async def stop(self) -> None:
         """Shut down gracefully: persistence flushed, database connections closed."""
@@ -370,30 +607,49 @@ def _converse(runner: asyncio.Runner, chat: DemoChat, source: TextIO, out: TextI
 
 
 def run_demo(
-    *, today: date | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+    *,
+    today: date | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    folder: Path | None = None,
+    fresh: bool = False,
 ) -> int:
-    """Run the offline demo on the terminal until the person quits; return the exit code."""
+    """Run the offline demo on the terminal until the person quits; return the exit code.
+
+    The facility is kept in folder (data/ in the working directory unless given) between
+    runs; fresh deletes it first, so the demo is seeded anew.
+    """
     source = stdin if stdin is not None else sys.stdin
     out = stdout if stdout is not None else sys.stdout
-    out.write(INTRO + "\n")
-    with tempfile.TemporaryDirectory(prefix="dagbogsbot-demo-") as folder:
+    where = DEMO_FOLDER if folder is None else Path(folder)
+    database = demo_database(where)
+    out.write(INTRO.format(db=database, files=where / DEMO_FILES) + "\n")
+    try:
+        if fresh:
+            reset_demo(where)
+            out.write("\n" + FRESH + "\n")
+        where.mkdir(parents=True, exist_ok=True)
+        chat = DemoChat(where, today, out, echo=not source.isatty())
+    except SettingsError as exc:
+        out.write(SETTINGS_FAILED.format(error=exc) + "\n")
+        return 2
+    except (OSError, SQLAlchemyError) as exc:
+        # The driver's first line only (e.g. "file is not a database"), as the CLI does.
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        out.write(DATABASE_FAILED.format(db=database, error=reason) + "\n")
+        return 1
+    # One event loop for the whole session, but input is read while it is idle: Ctrl-C at
+    # the prompt is then a plain KeyboardInterrupt, and no thread is left blocked on stdin.
+    # Nothing needs the loop between lines, as the demo runs no polling and no job queue.
+    with asyncio.Runner() as runner:
         try:
-            chat = DemoChat(Path(folder), today, out, echo=not source.isatty())
-        except SettingsError as exc:
-            out.write(SETTINGS_FAILED.format(error=exc) + "\n")
-            return 2
-        # One event loop for the whole session, but input is read while it is idle: Ctrl-C at
-        # the prompt is then a plain KeyboardInterrupt, and no thread is left blocked on stdin.
-        # Nothing needs the loop between lines, as the demo runs no polling and no job queue.
-        with asyncio.Runner() as runner:
-            try:
-                invite_code = chat.build()
-                runner.run(chat.start(invite_code))
-                _converse(runner, chat, source, out)
-            except KeyboardInterrupt:
-                out.write("\n")
-            finally:
-                runner.run(chat.stop())
-    out.write("\n" + GOODBYE + "\n")
+            chat.build()
+            runner.run(chat.start())
+            _converse(runner, chat, source, out)
+        except KeyboardInterrupt:
+            out.write("\n")
+        finally:
+            runner.run(chat.stop())
+    out.write("\n" + GOODBYE.format(db=database) + "\n")
     out.flush()
     return 0

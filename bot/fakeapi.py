@@ -625,6 +625,12 @@ class FakeBotApi(BaseRequest):
     ``ApplicationBuilder``. ``getUpdates`` calls are answered but neither recorded in
     ``calls``, delayed by ``latency``, nor hit by ``fail_next`` unless it names them, so
     polling does not drown the calls a test cares about.
+
+    Message ids: by default the bot's messages in each chat are numbered from
+    ``FIRST_BOT_MESSAGE_ID`` and an ``UpdateFactory``'s user messages from 1. With
+    ``first_message_id`` both are numbered from there in one sequence per chat, as Telegram
+    does, so a fake that replaces an earlier one (a restarted demo) can start above every id
+    the earlier one handed out.
     """
 
     def __init__(
@@ -633,7 +639,11 @@ class FakeBotApi(BaseRequest):
         latency: float = 0.0,
         clock: Callable[[], float] = time.time,
         strict_html: bool = True,
+        first_message_id: int | None = None,
     ) -> None:
+        if first_message_id is not None and first_message_id < 1:
+            raise ValueError(f"message ids start at 1 or above, not {first_message_id}")
+        self.first_message_id = first_message_id
         self.latency = latency
         self.strict_html = strict_html
         self.calls: list[ApiCall] = []
@@ -917,7 +927,8 @@ class FakeBotApi(BaseRequest):
 
     def _allocate_message_id(self, chat_id: int) -> int:
         chat_messages = self._messages.setdefault(chat_id, {})
-        message_id = self._next_message_id.get(chat_id, FIRST_BOT_MESSAGE_ID)
+        first = FIRST_BOT_MESSAGE_ID if self.first_message_id is None else self.first_message_id
+        message_id = self._next_message_id.get(chat_id, first)
         while message_id in chat_messages:
             message_id += 1
         self._next_message_id[chat_id] = message_id + 1
@@ -1420,7 +1431,11 @@ class UpdateFactory:
         }
 
     def _next_message_id(self, chat_id: int) -> int:
-        message_id = self._message_ids.get(chat_id, 1)
+        # With api.first_message_id, user and bot messages share the api's numbering.
+        first = 1
+        if self.api is not None and self.api.first_message_id is not None:
+            first = self.api.first_message_id
+        message_id = self._message_ids.get(chat_id, first)
         if self.api is not None:
             while self.api.message(chat_id, message_id) is not None:
                 message_id += 1

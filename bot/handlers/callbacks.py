@@ -72,7 +72,10 @@ def _fields(cls: type[CallbackData]) -> tuple[tuple[str, bool], ...]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class NoteCardPress(CallbackData):
-    """A button on a note card: save, cancel, pickers, picks and undo."""
+    """A button on a note card: save, cancel, pickers, picks and undo.
+
+    `arg` is the page, the picked resident, type or sub-goal id, or the reason's index.
+    """
 
     PREFIX: ClassVar[str] = "n"
     SAVE: ClassVar[str] = "s"
@@ -83,11 +86,25 @@ class NoteCardPress(CallbackData):
     PICK_TYPE: ClassVar[str] = "pt"
     BACK: ClassVar[str] = "b"
     UNDO: ClassVar[str] = "u"
-    ACTIONS: ClassVar[frozenset[str]] = frozenset({"s", "x", "r", "t", "pr", "pt", "b", "u"})
+    SUB_GOALS: ClassVar[str] = "g"
+    PICK_SUB_GOAL: ClassVar[str] = "pg"
+    CLEAR_SUB_GOAL: ClassVar[str] = "xg"
+    REASONS: ClassVar[str] = "w"
+    PICK_REASON: ClassVar[str] = "pw"
+    TYPE_REASON: ClassVar[str] = "tw"
+    ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"s", "x", "r", "t", "pr", "pt", "b", "u", "g", "pg", "xg", "w", "pw", "tw"}
+    )
 
     draft_id: int
     action: str
     arg: int = 0
+
+    @classmethod
+    def actions_pattern(cls, actions: frozenset[str]) -> re.Pattern[str]:
+        """A pattern that routes the presses of some actions only (to the flow conversation)."""
+        codes = "|".join(sorted(actions))
+        return re.compile(rf"^{re.escape(cls.PREFIX)}:[^:]*:(?:{codes}):")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -166,6 +183,27 @@ class GoalPress(CallbackData):
     """
 
     PREFIX: ClassVar[str] = "g"
+    OPEN: ClassVar[str] = "o"  # target: resident (chosen among candidates)
+    NEW: ClassVar[str] = "n"  # target: resident
+    SUB: ClassVar[str] = "s"  # target: goal (a new sub-goal of it)
+    EDIT: ClassVar[str] = "e"  # target: goal
+    EDIT_SUB: ClassVar[str] = "es"  # target: sub-goal
+    END: ClassVar[str] = "x"  # target: goal
+    END_SUB: ClassVar[str] = "xs"  # target: sub-goal
+    # The form's choices; target: what the flow works on, so an older question's are refused.
+    FIELD: ClassVar[str] = "f"
+    TYPE: ClassVar[str] = "t"
+    SOURCE: ClassVar[str] = "k"
+    CONTEXT: ClassVar[str] = "c"  # arg: a diary type id
+    DONE: ClassVar[str] = "d"
+    AREA: ClassVar[str] = "m"
+    TODAY: ClassVar[str] = "i"
+    INTERVAL: ClassVar[str] = "v"  # arg: months
+    FREQUENCY: ClassVar[str] = "q"
+    SKIP: ClassVar[str] = "p"
+    REASON: ClassVar[str] = "r"
+    SAVE: ClassVar[str] = "g"
+    CANCEL: ClassVar[str] = "a"
 
     action: str
     target: int
@@ -174,12 +212,20 @@ class GoalPress(CallbackData):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ScorePress(CallbackData):
-    """An indicator score given with one tap, or the sub-goal chosen for /score."""
+    """A /score button: the resident meant, the sub-goal to score, or a score given with one tap.
+
+    `target` is a resident id (RESIDENT) or a sub-goal id; `value` is the score (SCORE).
+    """
 
     PREFIX: ClassVar[str] = "s"
+    RESIDENT: ClassVar[str] = "r"
+    SUB_GOAL: ClassVar[str] = "g"
+    SCORE: ClassVar[str] = "v"
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"r", "g", "v"})
 
-    sub_goal_id: int
-    score: int = 0
+    action: str
+    target: int
+    value: int = 0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

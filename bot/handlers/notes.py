@@ -18,10 +18,11 @@ from telegram.ext import (
 
 from bot.context import CustomContext
 from bot.domain.errors import Expired, NotAllowed, NotFound
-from bot.handlers.callbacks import MyNotePress, NoteCardPress, ResidentNotesPress
+from bot.handlers.callbacks import BadCallbackData, MyNotePress, NoteCardPress, ResidentNotesPress
 from bot.handlers.common import callback_message, handles_domain_errors, safe_edit, tell
 from bot.handlers.flow import TEXT, Flow, flow_step, reset_flow_data
-from bot.handlers.note_views import note_card, note_list
+from bot.handlers.note_views import note_card, note_list, reason_text
+from bot.handlers.scores import after_note_scale
 from bot.services import notes
 from bot.services.notes import Card
 
@@ -29,6 +30,22 @@ log = logging.getLogger(__name__)
 
 WAITING_TEXT = "waiting_text"
 EDITING_TEXT = "editing_text"
+WAITING_REASON = "waiting_reason"
+# Card presses that can leave the card asking for the reason of a "Manglende arbejde" note run
+# in the flow conversation, so that the reason typed next is not taken for a new quick note.
+# Gem, Annullér, Fortryd and the resident picker never lead there and stay stateless.
+STEP_ACTIONS = frozenset(
+    {
+        NoteCardPress.PICK_TYPE,
+        NoteCardPress.BACK,
+        NoteCardPress.SUB_GOALS,
+        NoteCardPress.PICK_SUB_GOAL,
+        NoteCardPress.CLEAR_SUB_GOAL,
+        NoteCardPress.REASONS,
+        NoteCardPress.PICK_REASON,
+        NoteCardPress.TYPE_REASON,
+    }
+)
 
 
 async def _show_card(update: Update, context: CustomContext, card: Card) -> Message:
@@ -73,15 +90,14 @@ async def _delete_source(
         log.debug("could not delete the note message: %s", exc)
 
 
-@handles_domain_errors
-async def on_card_press(update: Update, context: CustomContext) -> None:
+async def _press_card(update: Update, context: CustomContext) -> tuple[NoteCardPress, Card] | None:
     """Act on a note card button, re-checking the presser and their access every time."""
     query = update.callback_query
     assert query is not None
     press = NoteCardPress.parse(query.data)
     if press.action not in NoteCardPress.ACTIONS:
         await query.answer(context.tx.plain("error.bad_button"), show_alert=True)
-        return
+        return None
     s, me = context.services, context.me
     args = (s.clock, s.directory, me, press.draft_id)
     answer = ""
@@ -101,6 +117,23 @@ async def on_card_press(update: Update, context: CustomContext) -> None:
     elif press.action == NoteCardPress.UNDO:
         card = await context.run(notes.undo_save, *args, undo_window=context.undo_window)
         answer = context.tx.plain("notes.undone_toast")
+    elif press.action == NoteCardPress.SUB_GOALS:
+        card = await context.run(notes.show_card, *args, picking="sub_goal")
+    elif press.action == NoteCardPress.PICK_SUB_GOAL:
+        card = await context.run(notes.pick_sub_goal, *args, press.arg)
+    elif press.action == NoteCardPress.CLEAR_SUB_GOAL:
+        card = await context.run(notes.clear_sub_goal, *args)
+    elif press.action == NoteCardPress.REASONS:
+        card = await context.run(notes.clear_reason, *args)
+    elif press.action == NoteCardPress.TYPE_REASON:
+        card = await context.run(notes.clear_reason, *args)
+        answer = context.tx.plain("notes.write_reason_toast")
+    elif press.action == NoteCardPress.PICK_REASON:
+        try:
+            reason = reason_text(context.tx, press.arg)
+        except IndexError:
+            raise BadCallbackData(query.data) from None
+        card = await context.run(notes.give_reason, *args, reason)
     else:
         card = await context.run(notes.show_card, *args, undo_window=context.undo_window)
     text, markup = note_card(context.tx, card, s.tz, s.clock.now())
@@ -108,6 +141,52 @@ async def on_card_press(update: Update, context: CustomContext) -> None:
     await asyncio.gather(query.answer(answer), safe_edit(callback_message(update), text, markup))
     if press.action == NoteCardPress.SAVE and card.status == "saved":
         await _delete_source(context, card.source_chat_id, card.source_message_id)
+        if card.offer_score and card.sub_goal is not None and card.resident is not None:
+            # Only right after saving a note on a scored sub-goal: the scale as one row.
+            scale_text, scale_markup = after_note_scale(
+                context.tx, card.sub_goal.id, card.resident.label, card.sub_goal.label
+            )
+            await context.bot.send_message(
+                callback_message(update).chat_id, scale_text, reply_markup=scale_markup
+            )
+    return press, card
+
+
+@handles_domain_errors
+async def on_card_press(update: Update, context: CustomContext) -> None:
+    """Act on a note card button (save, cancel, pickers, undo)."""
+    await _press_card(update, context)
+
+
+@flow_step
+async def on_card_step(update: Update, context: CustomContext) -> str | int | None:
+    """Act on a card button that may make the card wait for a typed reason."""
+    done = await _press_card(update, context)
+    if done is None:
+        return None
+    press, card = done
+    if card.status == "open" and card.picking == "reason":
+        return WAITING_REASON
+    if press.action == NoteCardPress.PICK_REASON:
+        return ConversationHandler.END
+    return None  # whatever flow was going on goes on
+
+
+@flow_step
+async def take_missing_reason(update: Update, context: CustomContext) -> int:
+    """Put the typed text on the card waiting for a reason, and show the card again."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    s = context.services
+    card = await context.run(
+        notes.give_typed_reason, s.clock, s.directory, context.me, message.text
+    )
+    if card is None:
+        # No card waits for a reason any more (saved or cancelled): a quick note of its own.
+        await _quick_note(update, context)
+        return ConversationHandler.END
+    await _show_card(update, context, card)
+    return ConversationHandler.END
 
 
 @flow_step
@@ -341,15 +420,17 @@ def handlers() -> list[BaseHandler[Update, CustomContext, object]]:
 
 
 def flow() -> Flow:
-    """Return the note flows: /note step by step, and editing a note from /mine."""
+    """Return the note flows: /note step by step, editing a note, a typed missing-work reason."""
     return Flow(
         entry_points=[
             CommandHandler("note", cmd_note),
             CallbackQueryHandler(on_edit_press, pattern=r"^m:e:"),
+            CallbackQueryHandler(on_card_step, pattern=NoteCardPress.actions_pattern(STEP_ACTIONS)),
         ],
         states={
             WAITING_TEXT: [MessageHandler(TEXT, take_note_text)],
             EDITING_TEXT: [MessageHandler(TEXT, take_edit_text)],
+            WAITING_REASON: [MessageHandler(TEXT, take_missing_reason)],
         },
     )
 

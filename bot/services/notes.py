@@ -1,4 +1,8 @@
-"""Use cases for diary notes: the quick-note card, the step-by-step /note, undo, edit, lists."""
+"""Use cases for diary notes: the quick-note card, the step-by-step /note, undo, edit, lists.
+
+A note can be attached to one of the resident's active sub-goals (a sub-goal diary note). A
+note of the kind "Manglende arbejde med delmål" must name the sub-goal and say why.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,19 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock
 from bot.domain.access import Actor, ResidentScope, can_see_resident
 from bot.domain.errors import Conflict, Expired, InvalidInput, NotAllowed, NotFound
+from bot.domain.goals import ScoringFrequency
 from bot.domain.matching import parse_quick_note
 from bot.domain.notes import MAX_NOTE_CHARS, clean_note_text, within
 from bot.services.directory import Directory, ResidentDirectory
-from bot.storage.models import DiaryNote, DiaryNoteRevision, NoteDraft, Resident
-from bot.storage.repositories import DraftRow
+from bot.storage.models import (
+    MISSING_REASON_MAX,
+    DiaryNote,
+    DiaryNoteRevision,
+    NoteDraft,
+    Resident,
+    SubGoal,
+)
+from bot.storage.repositories import MISSING_WORK_KIND, DraftRow, SubGoalChoice
 from bot.storage.uow import UnitOfWork
 
 PICKER_PAGE_SIZE = 8
@@ -23,7 +35,7 @@ RECENT_RESIDENTS = 50
 MY_NOTES_LIMIT = 10
 RESIDENT_NOTES_LIMIT = 10
 
-Picking = Literal["resident", "type", "text"] | None
+Picking = Literal["resident", "type", "text", "sub_goal", "reason"] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,29 @@ class Card:
     undo_until: datetime | None = None
     source_chat_id: int | None = None
     source_message_id: int | None = None
+    sub_goal: Option | None = None
+    reason: str | None = None
+    # The type is "Manglende arbejde med delmål": a sub-goal and a reason are required.
+    needs_sub_goal: bool = False
+    # The resident has active sub-goals (decides whether `Delmål` is offered).
+    has_sub_goals: bool = False
+    # Just saved as a note on a sub-goal that is scored: offer the indicator scale.
+    offer_score: bool = False
+
+    @property
+    def savable(self) -> bool:
+        """Tell whether Gem is offered: resident, type and text, and what the type requires.
+
+        A "Manglende arbejde" note needs its sub-goal and reason first, unless the resident has
+        no active sub-goal: then it is saved without one and the saved card says so.
+        """
+        if self.resident is None or self.diary_type is None or not self.text:
+            return False
+        if not self.needs_sub_goal:
+            return True
+        if self.sub_goal is None:
+            return not self.has_sub_goals
+        return bool(self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +136,10 @@ class DraftFields(Protocol):
     def source_message_id(self) -> int | None: ...
     @property
     def note_id(self) -> int | None: ...
+    @property
+    def sub_goal_id(self) -> int | None: ...
+    @property
+    def missing_reason(self) -> str | None: ...
 
 
 def _own_draft(uow: UnitOfWork, actor: Actor, draft_id: int) -> NoteDraft:
@@ -132,6 +171,26 @@ def _visible_resident(uow: UnitOfWork, actor: Actor, resident_id: int) -> Reside
     return resident
 
 
+def _resident_sub_goal(uow: UnitOfWork, resident_id: int, sub_goal_id: int) -> SubGoal:
+    """Return an active sub-goal of an active goal of this resident (button data is forged)."""
+    sub_goal = uow.goals.get_sub_goal(sub_goal_id)
+    goal = uow.goals.get(sub_goal.goal_id) if sub_goal is not None else None
+    if sub_goal is None or goal is None or goal.resident_id != resident_id:
+        raise NotAllowed()
+    if sub_goal.status != "active" or goal.status != "active":
+        raise Conflict("notes.sub_goal_ended")
+    return sub_goal
+
+
+def _clean_reason(text: str) -> str:
+    reason = clean_note_text(text)
+    if not reason:
+        raise InvalidInput("notes.reason_empty")
+    if len(reason) > MISSING_REASON_MAX:
+        raise InvalidInput("notes.reason_too_long", limit=MISSING_REASON_MAX)
+    return reason
+
+
 def _resident_picker(
     uow: UnitOfWork, actor: Actor, residents: ResidentDirectory, page: int
 ) -> tuple[tuple[Option, ...], bool]:
@@ -161,8 +220,11 @@ def _card(
     undo_window: timedelta = timedelta(minutes=10),
     resident_name: str | None = None,
     saved_at: datetime | None = None,
+    has_sub_goals: bool | None = None,
+    sub_goal_label: str | None = None,
+    offer_score: bool = False,
 ) -> Card:
-    """Build the card; names and the save time the caller already has are not read again."""
+    """Build the card; what the caller already knows (names, save time …) is not read again."""
     assert draft.id is not None
     types = directory.types(uow, clock.now())
     resident = None
@@ -172,12 +234,23 @@ def _card(
             resident_name = row.display_name if row else "?"
         resident = Option(draft.resident_id, resident_name)
     diary_type = None
+    kind = None
     if draft.diary_type_id is not None:
         name = types.names.get(draft.diary_type_id)
+        kind = types.kinds.get(draft.diary_type_id)
         if name is None:
             row_type = uow.diary_types.get(draft.diary_type_id)
             name = row_type.name if row_type else "?"
+            kind = row_type.kind if row_type else None
         diary_type = Option(draft.diary_type_id, name)
+    needs_sub_goal = kind == MISSING_WORK_KIND
+    sub_goal = None
+    if draft.sub_goal_id is not None:
+        if sub_goal_label is None:
+            row_sub_goal = uow.goals.get_sub_goal(draft.sub_goal_id)
+            sub_goal_label = row_sub_goal.text if row_sub_goal else "?"
+        sub_goal = Option(draft.sub_goal_id, sub_goal_label)
+    reason = draft.missing_reason if needs_sub_goal else None
     if draft.status != "open":
         if saved_at is None and draft.note_id is not None:
             note = uow.notes.get(draft.note_id)
@@ -195,6 +268,10 @@ def _card(
             undo_until=saved_at + undo_window if saved_at else None,
             source_chat_id=draft.source_chat_id,
             source_message_id=draft.source_message_id,
+            sub_goal=sub_goal,
+            reason=reason,
+            needs_sub_goal=needs_sub_goal,
+            offer_score=offer_score,
         )
     if picking is None:
         if resident is None:
@@ -203,6 +280,23 @@ def _card(
             picking = "type"
         elif not draft.text:
             picking = "text"
+    choices: list[SubGoalChoice] | None = None
+    if (
+        draft.resident_id is not None
+        and picking in (None, "sub_goal")
+        and (picking == "sub_goal" or (has_sub_goals is None and sub_goal is None))
+    ):
+        # Never on a plain quick note's path: there the draft's INSERT told has_sub_goals.
+        choices = uow.drafts.sub_goal_choices(draft.resident_id)
+        has_sub_goals = bool(choices)
+    if picking is None and needs_sub_goal:
+        if sub_goal is None and has_sub_goals:
+            picking = "sub_goal"
+            if choices is None:
+                assert draft.resident_id is not None
+                choices = uow.drafts.sub_goal_choices(draft.resident_id)
+        elif sub_goal is not None and not reason:
+            picking = "reason"
     options: tuple[Option, ...] = ()
     has_more = False
     suggested = False
@@ -216,6 +310,8 @@ def _card(
             options, suggested = suggestions, True
         else:
             options = tuple(Option(tid, types.names[tid]) for tid in types.order)
+    elif picking == "sub_goal":
+        options = tuple(Option(c.id, c.text) for c in choices or ())
     return Card(
         draft_id=draft.id,
         mode=draft.mode,
@@ -228,6 +324,10 @@ def _card(
         suggested=suggested,
         page=page,
         has_more=has_more,
+        sub_goal=sub_goal,
+        reason=reason,
+        needs_sub_goal=needs_sub_goal,
+        has_sub_goals=bool(has_sub_goals) or sub_goal is not None,
     )
 
 
@@ -256,7 +356,7 @@ def start_quick_note(
         now = clock.now()
         resident_id = parsed.resident.match.id if parsed.resident.match else None
         type_id = parsed.diary_type.match.id if parsed.diary_type.match else None
-        draft_id = uow.drafts.insert_from_message(
+        inserted = uow.drafts.insert_from_message(
             {
                 "author_id": actor.staff_id,
                 "resident_id": resident_id,
@@ -270,12 +370,13 @@ def start_quick_note(
                 "updated_at": now,
             }
         )
-        if draft_id is None:
+        if inserted is None:
             # A redelivered message, or another process handling it right now: its draft.
             existing = uow.drafts.by_source(chat_id, message_id)
             if existing is None:
                 raise Conflict("notes.card_closed")
             return _card(uow, clock, directory, _check_owner(existing, actor), existing)
+        draft_id, has_sub_goals = inserted
         draft = DraftRow(
             id=draft_id,
             author_id=actor.staff_id,
@@ -305,6 +406,7 @@ def start_quick_note(
             picking=picking,
             suggestions=suggestions,
             resident_name=residents.names.get(resident_id) if resident_id is not None else None,
+            has_sub_goals=has_sub_goals,
         )
         uow.commit()
         return card
@@ -327,11 +429,13 @@ def show_card(
     page: int = 0,
     undo_window: timedelta = timedelta(minutes=10),
 ) -> Card:
-    """Render a draft's card, optionally with a picker open (Skift beboer / Skift type)."""
+    """Render a draft's card, optionally with a picker open (Skift beboer / type / Delmål)."""
     with uow:
         draft = _own_draft(uow, actor, draft_id)
         if draft.status != "open":
             picking = None
+        if picking == "sub_goal":
+            _check_sub_goal_step(uow, actor, draft)
         return _card(
             uow,
             clock,
@@ -356,6 +460,10 @@ def pick_resident(
     with uow:
         draft = _open_draft(uow, actor, draft_id)
         _visible_resident(uow, actor, resident_id)
+        if draft.resident_id != resident_id:
+            # A sub-goal belongs to one resident: another resident starts without one.
+            draft.sub_goal_id = None
+            draft.missing_reason = None
         draft.resident_id = resident_id
         draft.updated_at = clock.now()
         uow.session.add(draft)
@@ -379,9 +487,133 @@ def pick_type(
         if diary_type is None or not diary_type.active:
             raise NotFound()
         draft.diary_type_id = type_id
+        if diary_type.kind != MISSING_WORK_KIND:
+            draft.missing_reason = None  # only "Manglende arbejde" notes say why
         draft.updated_at = clock.now()
         uow.session.add(draft)
         card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def _check_sub_goal_step(uow: UnitOfWork, actor: Actor, draft: NoteDraft) -> None:
+    """Refuse the sub-goal picker where it does not apply (forged or stale buttons)."""
+    if draft.resident_id is None:
+        raise InvalidInput("notes.choose_resident_first")
+    resident = _visible_resident(uow, actor, draft.resident_id)
+    if not uow.drafts.sub_goal_choices(draft.resident_id):
+        raise InvalidInput("notes.no_sub_goals", name=resident.display_name)
+
+
+def _require_missing_work(uow: UnitOfWork, draft: NoteDraft) -> None:
+    diary_type = uow.diary_types.get(draft.diary_type_id) if draft.diary_type_id else None
+    if diary_type is None or diary_type.kind != MISSING_WORK_KIND:
+        raise Conflict("notes.reason_not_asked")
+    if draft.sub_goal_id is None:
+        raise InvalidInput("notes.choose_sub_goal")
+
+
+def pick_sub_goal(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int,
+    sub_goal_id: int,
+) -> Card:
+    """Attach the draft to an active sub-goal of its resident, whom the actor must see."""
+    with uow:
+        draft = _open_draft(uow, actor, draft_id)
+        if draft.resident_id is None:
+            raise InvalidInput("notes.choose_resident_first")
+        _visible_resident(uow, actor, draft.resident_id)
+        sub_goal = _resident_sub_goal(uow, draft.resident_id, sub_goal_id)
+        draft.sub_goal_id = sub_goal_id
+        draft.updated_at = clock.now()
+        uow.session.add(draft)
+        card = _card(uow, clock, directory, actor, draft, sub_goal_label=sub_goal.text)
+        uow.commit()
+        return card
+
+
+def clear_sub_goal(
+    uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor, draft_id: int
+) -> Card:
+    """Detach the draft from its sub-goal: it is saved as a plain note."""
+    with uow:
+        draft = _open_draft(uow, actor, draft_id)
+        draft.sub_goal_id = None
+        draft.updated_at = clock.now()
+        uow.session.add(draft)
+        card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def clear_reason(
+    uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor, draft_id: int
+) -> Card:
+    """Drop the reason of a "Manglende arbejde" draft so that the card asks for a new one."""
+    with uow:
+        draft = _open_draft(uow, actor, draft_id)
+        if draft.resident_id is None:
+            raise InvalidInput("notes.choose_resident_first")
+        _visible_resident(uow, actor, draft.resident_id)
+        _require_missing_work(uow, draft)
+        draft.missing_reason = None
+        draft.updated_at = clock.now()
+        uow.session.add(draft)
+        card = _card(uow, clock, directory, actor, draft)
+        uow.commit()
+        return card
+
+
+def _set_reason(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft: NoteDraft,
+    reason: str,
+) -> Card:
+    if draft.resident_id is None:
+        raise InvalidInput("notes.choose_resident_first")
+    _visible_resident(uow, actor, draft.resident_id)
+    _require_missing_work(uow, draft)
+    assert draft.sub_goal_id is not None
+    sub_goal = _resident_sub_goal(uow, draft.resident_id, draft.sub_goal_id)
+    draft.missing_reason = reason
+    draft.updated_at = clock.now()
+    uow.session.add(draft)
+    return _card(uow, clock, directory, actor, draft, sub_goal_label=sub_goal.text)
+
+
+def give_reason(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int,
+    reason: str,
+) -> Card:
+    """Say why work on the sub-goal did not happen (a "Manglende arbejde" note)."""
+    reason = _clean_reason(reason)
+    with uow:
+        draft = _open_draft(uow, actor, draft_id)
+        card = _set_reason(uow, clock, directory, actor, draft, reason)
+        uow.commit()
+        return card
+
+
+def give_typed_reason(
+    uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor, text: str
+) -> Card | None:
+    """Put a typed reason on the card that waits for one; None when no card waits."""
+    with uow:
+        draft = uow.drafts.awaiting_reason(actor.staff_id, MISSING_WORK_KIND)
+        if draft is None:
+            return None
+        card = _set_reason(uow, clock, directory, actor, draft, _clean_reason(text))
         uow.commit()
         return card
 
@@ -414,6 +646,7 @@ def save_note(
                 undo_window=undo_window,
                 resident_name=found.resident_name,
                 saved_at=found.note_created_at,
+                sub_goal_label=found.sub_goal_text,
             )
         if draft.status != "open":
             raise Conflict("notes.card_closed")
@@ -429,20 +662,35 @@ def save_note(
             raise Conflict("notes.resident_moved_out", name=found.resident_name)
         if not found.type_active:
             raise NotFound()
+        missing_work = found.type_kind == MISSING_WORK_KIND
+        if draft.sub_goal_id is not None:
+            if found.goal_resident_id != draft.resident_id:
+                raise NotAllowed()
+            if found.sub_goal_status != "active" or found.goal_status != "active":
+                raise Conflict("notes.sub_goal_ended")
+        elif missing_work and found.resident_has_sub_goals:
+            raise InvalidInput("notes.choose_sub_goal")
+        # A resident without active sub-goals: the note is kept without one (the saved card says
+        # that the type needs a sub-goal), rather than losing what the person wrote.
+        if missing_work and draft.sub_goal_id is not None and not draft.missing_reason:
+            raise InvalidInput("notes.choose_reason")
         now = clock.now()
+        values = {
+            "resident_id": draft.resident_id,
+            "diary_type_id": draft.diary_type_id,
+            "author_id": actor.staff_id,
+            "text": draft.text,
+            "created_at": now,
+            "deleted": False,
+            "source_chat_id": draft.source_chat_id,
+            "source_message_id": draft.source_message_id,
+        }
+        if draft.sub_goal_id is not None:
+            # Only a sub-goal note names these: a plain note's INSERT stays the same statement.
+            values["sub_goal_id"] = draft.sub_goal_id
+            values["missing_reason"] = draft.missing_reason if missing_work else None
         try:
-            note_id = uow.notes.insert(
-                {
-                    "resident_id": draft.resident_id,
-                    "diary_type_id": draft.diary_type_id,
-                    "author_id": actor.staff_id,
-                    "text": draft.text,
-                    "created_at": now,
-                    "deleted": False,
-                    "source_chat_id": draft.source_chat_id,
-                    "source_message_id": draft.source_message_id,
-                }
-            )
+            note_id = uow.notes.insert(values)
         except IntegrityError:
             # Another process saved this message first: the unique source key says so.
             uow.session.rollback()
@@ -455,6 +703,7 @@ def save_note(
             entity="diary_note",
             entity_id=note_id,
             resident_id=draft.resident_id,
+            detail="" if draft.sub_goal_id is None else f"sub_goal={draft.sub_goal_id}",
         )
         card = _card(
             uow,
@@ -465,6 +714,10 @@ def save_note(
             undo_window=undo_window,
             resident_name=found.resident_name,
             saved_at=now,
+            sub_goal_label=found.sub_goal_text,
+            offer_score=draft.sub_goal_id is not None
+            and not missing_work
+            and found.sub_goal_frequency != ScoringFrequency.NONE,
         )
         uow.commit()
         return card

@@ -19,12 +19,14 @@ from bot.storage.models import (
     DiaryNoteRevision,
     DiaryType,
     DiaryTypeAlias,
+    Goal,
     Invite,
     NoteDraft,
     Resident,
     ResidentAssignment,
     Staff,
     StaffDepartment,
+    SubGoal,
 )
 
 
@@ -43,6 +45,12 @@ _NOTE = _table(DiaryNote)
 _RESIDENT = _table(Resident)
 _TYPE = _table(DiaryType)
 _AUDIT = _table(AuditEvent)
+_GOAL = _table(Goal)
+_SUB_GOAL = _table(SubGoal)
+
+# diary_type.kind of "Manglende arbejde med delmål" (seeded by migration 0002). The type is
+# matched by kind, never by name: a facility may rename it.
+MISSING_WORK_KIND = "missing_subgoal_work"
 
 _ACTOR_ROW = sa.select(
     _STAFF.c.id, _STAFF.c.display_name, _STAFF.c.role, _STAFF.c.active, _STAFF.c.access_ends_on
@@ -64,6 +72,31 @@ _DRAFT_COLUMNS = (
     _DRAFT.c.source_chat_id,
     _DRAFT.c.source_message_id,
     _DRAFT.c.note_id,
+    _DRAFT.c.sub_goal_id,
+    _DRAFT.c.missing_reason,
+)
+# Whether the draft's resident has an active sub-goal (of an active goal): returned by the
+# draft's INSERT itself, so the quick-note card knows whether to offer `Delmål` without a query.
+# Literal SQL because SQLAlchemy cannot correlate a subquery with the row an INSERT returns.
+_DRAFT_RESIDENT_HAS_SUB_GOALS = sa.literal_column(
+    f"EXISTS (SELECT 1 FROM {_GOAL.name} JOIN {_SUB_GOAL.name}"
+    f" ON {_SUB_GOAL.name}.goal_id = {_GOAL.name}.id"
+    f" WHERE {_GOAL.name}.resident_id = {_DRAFT.name}.resident_id"
+    f" AND {_GOAL.name}.status = 'active' AND {_SUB_GOAL.name}.status = 'active')",
+    sa.Boolean,
+)
+# Aliases: the save query below also joins the draft's own sub-goal and its goal.
+_ANY_GOAL = _GOAL.alias("any_goal")
+_ANY_SUB_GOAL = _SUB_GOAL.alias("any_sub_goal")
+_ACTIVE_SUB_GOAL_OF_DRAFT_RESIDENT = (
+    sa.exists()
+    .where(
+        _ANY_GOAL.c.resident_id == _DRAFT.c.resident_id,
+        _ANY_GOAL.c.status == "active",
+        _ANY_SUB_GOAL.c.goal_id == _ANY_GOAL.c.id,
+        _ANY_SUB_GOAL.c.status == "active",
+    )
+    .correlate(_DRAFT)
 )
 _SAVE_CONTEXT = (
     sa.select(
@@ -73,12 +106,29 @@ _SAVE_CONTEXT = (
         _RESIDENT.c.moved_out_on,
         _TYPE.c.name,
         _TYPE.c.active,
+        _TYPE.c.kind.label("type_kind"),
         _NOTE.c.created_at,
+        _SUB_GOAL.c.text.label("sub_goal_text"),
+        _SUB_GOAL.c.status.label("sub_goal_status"),
+        _SUB_GOAL.c.scoring_frequency.label("sub_goal_frequency"),
+        _GOAL.c.resident_id.label("goal_resident_id"),
+        _GOAL.c.status.label("goal_status"),
+        # Only asked (CASE evaluates lazily) for a "Manglende arbejde" draft without sub-goal.
+        sa.case(
+            (
+                sa.and_(_TYPE.c.kind == MISSING_WORK_KIND, _DRAFT.c.sub_goal_id.is_(None)),
+                _ACTIVE_SUB_GOAL_OF_DRAFT_RESIDENT,
+            ),
+            else_=sa.null(),
+        ).label("resident_has_sub_goals"),
     )
     .select_from(_DRAFT)
     .outerjoin(_RESIDENT, _RESIDENT.c.id == _DRAFT.c.resident_id)
     .outerjoin(_TYPE, _TYPE.c.id == _DRAFT.c.diary_type_id)
     .outerjoin(_NOTE, _NOTE.c.id == _DRAFT.c.note_id)
+    # A plain note has no sub-goal: these two joins find nothing and cost next to nothing.
+    .outerjoin(_SUB_GOAL, _SUB_GOAL.c.id == _DRAFT.c.sub_goal_id)
+    .outerjoin(_GOAL, _GOAL.c.id == _SUB_GOAL.c.goal_id)
     .where(_DRAFT.c.id == sa.bindparam("draft_id"))
 )
 _SAVE_CONTEXT_LOCKED = _SAVE_CONTEXT.with_for_update(of=_DRAFT)
@@ -91,7 +141,7 @@ _INSERT_NOTE = sa.insert(_NOTE).returning(_NOTE.c.id)
 _INSERT_DRAFT = {
     name: insert(_DRAFT)
     .on_conflict_do_nothing(index_elements=["source_chat_id", "source_message_id"])
-    .returning(_DRAFT.c.id)
+    .returning(_DRAFT.c.id, _DRAFT_RESIDENT_HAS_SUB_GOALS)
     for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
 }
 _FINGERPRINT = sa.select(sa.func.count(), sa.func.max(_RESIDENT.c.updated_at))
@@ -103,6 +153,17 @@ _FINGERPRINT_BY_SCOPE = {
     ),
 }
 _INSERT_AUDIT = sa.insert(_AUDIT)
+_SUB_GOAL_CHOICES = (
+    sa.select(_SUB_GOAL.c.id, _SUB_GOAL.c.text, _SUB_GOAL.c.scoring_frequency)
+    .select_from(_SUB_GOAL)
+    .join(_GOAL, _GOAL.c.id == _SUB_GOAL.c.goal_id)
+    .where(
+        _GOAL.c.resident_id == sa.bindparam("resident_id"),
+        _GOAL.c.status == "active",
+        _SUB_GOAL.c.status == "active",
+    )
+    .order_by(_GOAL.c.start_date, _GOAL.c.id, _SUB_GOAL.c.id)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +180,13 @@ class DraftRow:
     source_chat_id: int | None
     source_message_id: int | None
     note_id: int | None
+    sub_goal_id: int | None = None
+    missing_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SaveContext:
-    """A draft with what saving it needs: its resident, its type and any note made from it."""
+    """A draft with what saving it needs: resident, type, sub-goal and any note made from it."""
 
     draft: DraftRow
     resident_name: str | None
@@ -132,6 +195,23 @@ class SaveContext:
     type_name: str | None
     type_active: bool | None
     note_created_at: datetime | None
+    type_kind: str | None = None
+    sub_goal_text: str | None = None
+    sub_goal_status: str | None = None
+    sub_goal_frequency: str | None = None
+    goal_resident_id: int | None = None
+    goal_status: str | None = None
+    # Set for a "Manglende arbejde" draft without sub-goal: does its resident have any?
+    resident_has_sub_goals: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubGoalChoice:
+    """An active sub-goal a note can be attached to (of an active goal of the resident)."""
+
+    id: int
+    text: str
+    scoring_frequency: str
 
 
 class _Repository:
@@ -394,14 +474,43 @@ class DraftRepository(_Repository):
         self.session.flush()
         return draft
 
-    def insert_from_message(self, values: dict[str, Any]) -> int | None:
+    def insert_from_message(self, values: dict[str, Any]) -> tuple[int, bool] | None:
         """Insert a draft made from an incoming message; None if that message has one already.
 
+        Returns the new id and whether its resident has an active sub-goal (same statement).
         ON CONFLICT DO NOTHING keeps a redelivered message (or two processes handling it) from
         failing the transaction: the caller then shows the existing draft.
         """
         stmt = _INSERT_DRAFT[self.session.connection().dialect.name]
-        return cast(int | None, self._core(stmt, values).scalar())
+        row = self._core(stmt, values).first()
+        if row is None:
+            return None
+        draft_id, has_sub_goals = tuple(row)
+        return int(draft_id), bool(has_sub_goals)
+
+    def sub_goal_choices(self, resident_id: int) -> list[SubGoalChoice]:
+        """Return the resident's active sub-goals of active goals, in plan order."""
+        rows = self._core(_SUB_GOAL_CHOICES, {"resident_id": resident_id})
+        return [SubGoalChoice(*tuple(row)) for row in rows]
+
+    def awaiting_reason(self, author_id: int, missing_kind: str) -> NoteDraft | None:
+        """Return the author's open draft of the given kind that has a sub-goal but no reason.
+
+        The most recently touched one: the card the person last pressed a button on.
+        """
+        stmt = (
+            select(NoteDraft)
+            .join(DiaryType, col(DiaryType.id) == col(NoteDraft.diary_type_id))
+            .where(
+                NoteDraft.author_id == author_id,
+                NoteDraft.status == "open",
+                DiaryType.kind == missing_kind,
+                col(NoteDraft.sub_goal_id).is_not(None),
+                col(NoteDraft.missing_reason).is_(None),
+            )
+            .order_by(col(NoteDraft.updated_at).desc(), col(NoteDraft.id).desc())
+        )
+        return self.session.exec(stmt).first()
 
     def save_context(self, draft_id: int, *, lock: bool) -> SaveContext | None:
         """Return a draft with its resident, type and note in one query (lock: FOR UPDATE)."""
@@ -417,6 +526,15 @@ class DraftRepository(_Repository):
             type_name=row.name,
             type_active=row.active,
             note_created_at=row.created_at,
+            type_kind=row.type_kind,
+            sub_goal_text=row.sub_goal_text,
+            sub_goal_status=row.sub_goal_status,
+            sub_goal_frequency=row.sub_goal_frequency,
+            goal_resident_id=row.goal_resident_id,
+            goal_status=row.goal_status,
+            resident_has_sub_goals=(
+                None if row.resident_has_sub_goals is None else bool(row.resident_has_sub_goals)
+            ),
         )
 
     def mark_saved(self, draft_id: int, note_id: int, now: datetime) -> None:

@@ -78,8 +78,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Missing work on sub-goals: {missing}{missing_lines}{scores}{latest}",
     ),
     "evaluations.evidence_scores": (
-        "\nScores: {count} · seneste {latest} · gennemsnit {mean} · {trend}\n"
-        "Svarprocent: {rate}",
+        "\nScores: {count} · seneste {latest} · gennemsnit {mean} · {trend}\nSvarprocent: {rate}",
         "\nScores: {count} · latest {latest} · mean {mean} · {trend}\nResponse rate: {rate}",
     ),
     "evaluations.evidence_no_scores": (
@@ -214,8 +213,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Reflections on methods/approach",
     ),
     "journal.changes": (
-        "Om evalueringen giver anledning til ændringer i mål, delmål, metode eller "
-        "fremgangsmåde",
+        "Om evalueringen giver anledning til ændringer i mål, delmål, metode eller fremgangsmåde",
         "Whether the evaluation leads to changes in goal, sub-goal, method or approach",
     ),
     "journal.participation": (

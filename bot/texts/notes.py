@@ -141,4 +141,78 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>Seneste noter om {resident}</b>",
         "<b>Latest notes on {resident}</b>",
     ),
+    # --- sub-goal diary notes and "Manglende arbejde med delmål" ---
+    "notes.card_details_plan": (
+        "Beboer: <b>{resident}</b>\nType: <b>{type}</b>{extra}\n\n{text}",
+        "Resident: <b>{resident}</b>\nType: <b>{type}</b>{extra}\n\n{text}",
+    ),
+    "notes.card_sub_goal_line": ("\nDelmål: <b>{sub_goal}</b>", "\nSub-goal: <b>{sub_goal}</b>"),
+    "notes.card_reason_line": ("\nÅrsag: <b>{reason}</b>", "\nReason: <b>{reason}</b>"),
+    "notes.ask_sub_goal": (
+        "📝 <b>Hvilket delmål handler noten om?</b>\n{details}",
+        "📝 <b>Which sub-goal is the note about?</b>\n{details}",
+    ),
+    "notes.ask_missing_sub_goal": (
+        "📝 <b>Hvilket delmål blev der ikke arbejdet med?</b>\n{details}",
+        "📝 <b>Which sub-goal was not worked on?</b>\n{details}",
+    ),
+    "notes.ask_reason": (
+        "📝 <b>Hvorfor blev der ikke arbejdet med delmålet?</b> "
+        "Vælg en årsag, eller skriv den som en besked.\n{details}",
+        "📝 <b>Why was the sub-goal not worked on?</b> "
+        "Choose a reason, or write it as a message.\n{details}",
+    ),
+    "notes.btn_sub_goal": ("Delmål", "Sub-goal"),
+    "notes.btn_change_sub_goal": ("Skift delmål", "Change sub-goal"),
+    "notes.btn_remove_sub_goal": ("Fjern delmål", "Remove sub-goal"),
+    "notes.btn_change_reason": ("Skift årsag", "Change reason"),
+    "notes.btn_reason_illness": ("Sygdom", "Illness"),
+    "notes.btn_reason_staff": ("Personalemangel", "Staff shortage"),
+    "notes.btn_reason_declined": (
+        "Barnet/den unge ønskede det ikke",
+        "The child/young person declined",
+    ),
+    "notes.btn_reason_cancelled": ("Aktivitet aflyst", "Activity cancelled"),
+    "notes.btn_reason_other": ("Andet – skriv selv", "Other – write it yourself"),
+    "notes.write_reason_toast": (
+        "Skriv årsagen som en besked.",
+        "Write the reason as a message.",
+    ),
+    "notes.choose_resident_first": (
+        "Vælg beboeren først.",
+        "Choose the resident first.",
+    ),
+    "notes.no_sub_goals": (
+        "{name} har ingen aktive delmål.",
+        "{name} has no active sub-goals.",
+    ),
+    "notes.sub_goal_ended": (
+        "Det delmål er ikke længere aktivt. Vælg et andet delmål.",
+        "That sub-goal is no longer active. Choose another sub-goal.",
+    ),
+    "notes.choose_sub_goal": (
+        "Vælg delmålet, før du gemmer.",
+        "Choose the sub-goal before saving.",
+    ),
+    "notes.choose_reason": (
+        "Vælg eller skriv årsagen, før du gemmer.",
+        "Choose or write the reason before saving.",
+    ),
+    "notes.saved_without_sub_goal": (
+        "⚠️ Typen kræver et delmål, men <b>{name}</b> har ingen aktive delmål. Noten er gemt "
+        "uden delmål og kommer ikke med i en evaluering. Fortryd og vælg en anden type, "
+        "hvis det passer bedre.",
+        "⚠️ This type needs a sub-goal, but <b>{name}</b> has no active sub-goals. The note is "
+        "saved without one and is not part of any evaluation. Undo and choose another type "
+        "if that fits better.",
+    ),
+    "notes.reason_not_asked": (
+        "En årsag hører kun til typen for manglende arbejde med delmål.",
+        "A reason only belongs to the type for missing work on a sub-goal.",
+    ),
+    "notes.reason_empty": ("Skriv årsagen som en besked.", "Write the reason as a message."),
+    "notes.reason_too_long": (
+        "Årsagen er for lang (højst {limit} tegn). Skriv den kortere.",
+        "The reason is too long (at most {limit} characters). Write it shorter.",
+    ),
 }

@@ -1,4 +1,8 @@
-"""The offline demo end to end: a scripted person at the terminal, reading what the bot printed."""
+"""The offline demo end to end: a scripted person at the terminal, reading what the bot printed.
+
+Every test keeps the demo's facility in a folder of its own (run_demo's ``folder=``); running
+the demo twice on one folder is what restarting ``make run`` does.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,28 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, select
 
-from bot.demo import GOODBYE, demo_clock, run_demo
+from bot import __main__ as cli
+from bot.demo import DRAFT_WAITING, FRESH, GOODBYE, demo_clock, run_demo
+from bot.storage.models import (
+    DiaryNote,
+    Evaluation,
+    EvaluationDraft,
+    Goal,
+    IndicatorScore,
+    Resident,
+    Staff,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUTTON_LINE = re.compile(r"^  \[\d+\] ")
@@ -23,12 +40,33 @@ BUTTON_CELL = re.compile(r"\[(\d+)\] (.+?)(?=   \[\d+\] |$)")
 SAVED_CARD = "✅ Gemt kl."
 MINE_TITLE = "Dine seneste noter"
 WELCOME = "Velkommen, Dig! Du er registreret som afdelingsleder i Demo-afdelingen."
+WELCOME_BACK = "(Velkommen tilbage, Dig! Du er allerede registreret"
+INVITE = re.compile(r"\(Du åbner invitationslinket: /start [\w-]{20,}\)")
+SUB_GOAL = "Delmål: Mia bruger sit talekort ved måltider"
+ANSWERS = (
+    "Mia bruger talekortet ved de fleste måltider.",
+    "Færre konflikter ved bordet.",
+    "Faste billeder virker bedre end nye.",
+    "Ingen ændringer; metoden fortsætter.",
+    "Mia pegede selv på sine billeder.",
+)
+JOURNAL_HEADINGS = (
+    "Dato for evaluering",
+    "Hvordan det går med at nå målet/delmålet",
+    "Virkning for barnet/den unge",
+    "Refleksioner over metoder/fremgangsmåde",
+    "Om evalueringen giver anledning til ændringer i mål, delmål, metode eller fremgangsmåde",
+)
 
 Step = str | Callable[[str], str]
+Row = TypeVar("Row", bound=SQLModel)
 
 
-def press(label: str) -> Callable[[str], str]:
-    """Return a step that types the number of `label` on the newest keyboard printed so far."""
+def press(label: str, *, containing: bool = False) -> Callable[[str], str]:
+    """Return a step that types the number of `label` on the newest keyboard printed so far.
+
+    With containing=True any button whose label contains `label` will do.
+    """
 
     def number_of(output: str) -> str:
         lines = output.splitlines()
@@ -40,7 +78,7 @@ def press(label: str) -> Callable[[str], str]:
         cells = [cell for line in lines[start : end + 1] for cell in BUTTON_CELL.findall(line)]
         for number, text in cells:
             # Labels may carry an emoji in front ("✏️ Ret 1").
-            if text == label or text.endswith(" " + label):
+            if text == label or text.endswith(" " + label) or (containing and label in text):
                 return str(number)
         raise AssertionError(f"no button {label!r} on the newest keyboard: {cells}")
 
@@ -74,12 +112,19 @@ class InterruptedInput(io.StringIO):
         raise KeyboardInterrupt
 
 
-def run(steps: list[Step], *, today: date | None = None) -> tuple[int, str, ScriptedInput]:
-    """Run the demo with a scripted person; return exit code, output and the input."""
+def run(
+    steps: list[Step], folder: Path, *, today: date | None = None, fresh: bool = False
+) -> tuple[int, str, ScriptedInput]:
+    """Run the demo on folder with a scripted person; return exit code, output and the input."""
     output = io.StringIO()
     terminal = ScriptedInput(steps, output)
-    code = run_demo(today=today, stdin=terminal, stdout=output)
+    code = run_demo(today=today, stdin=terminal, stdout=output, folder=folder, fresh=fresh)
     return code, output.getvalue(), terminal
+
+
+def goodbye(folder: Path) -> str:
+    """Return the last lines the demo prints when it keeps its data in folder."""
+    return GOODBYE.format(db=folder / "demo.db")
 
 
 def last_block(output: str, title: str) -> str:
@@ -89,14 +134,39 @@ def last_block(output: str, title: str) -> str:
     return output[index:].split("\n\n", 2)[1]
 
 
+def rows(folder: Path, model: type[Row], *where: Any) -> list[Row]:
+    """Read rows of one table straight from the demo's database file."""
+    engine = sa.create_engine(f"sqlite:///{folder / 'demo.db'}")
+    try:
+        with Session(engine) as session:
+            return list(session.exec(select(model).where(*where)))
+    finally:
+        engine.dispose()
+
+
+def typed_notes(folder: Path) -> list[DiaryNote]:
+    """Return the notes written in the chat (the seeded history has no source message)."""
+    notes = rows(folder, DiaryNote, col(DiaryNote.source_message_id).is_not(None))
+    return sorted(notes, key=lambda note: note.id or 0)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Where this test's demo keeps its database and files, as data/ is for `make run`."""
+    return tmp_path / "data"
+
+
 @pytest.fixture(autouse=True)
-def own_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Make the demo create its temporary directory where the test can look."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+def no_default_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Run every test in an empty directory: a demo that ignored folder= would show up here."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    yield
+    assert list(work.iterdir()) == []
 
 
-def test_a_session_registers_saves_lists_and_edits_notes(own_tempdir: Path) -> None:
+def test_a_session_registers_saves_lists_and_edits_notes(folder: Path) -> None:
     code, output, terminal = run(
         [
             "mia komm pegede på saft ved frokost",
@@ -113,11 +183,12 @@ def test_a_session_registers_saves_lists_and_edits_notes(own_tempdir: Path) -> N
             "/mine",
             "/quit",
             "mia komm dette må ikke blive læst",
-        ]
+        ],
+        folder,
     )
 
     assert code == 0
-    assert re.search(r"\(Du åbner invitationslinket: /start [\w-]{20,}\)", output)
+    assert INVITE.search(output)
     assert WELCOME in output
     assert output.count(SAVED_CARD) == 3
     assert output.count("(din besked er slettet fra chatten)") == 3
@@ -135,15 +206,170 @@ def test_a_session_registers_saves_lists_and_edits_notes(own_tempdir: Path) -> N
     assert "1. " in newest
     assert "Ella · Skoleforhold (rettet)\n  læste to sider højt" in newest
     assert "læste en side" not in newest
-    assert output.rstrip().endswith(GOODBYE)
+    assert output.rstrip().endswith(goodbye(folder))
     # /quit ends the demo: the line after it is never read.
     assert terminal.typed[-1] == "/quit"
-    assert list(own_tempdir.iterdir()) == []
+    # The notes are kept for the next run.
+    assert [n.text for n in typed_notes(folder)] == [
+        "pegede på saft ved frokost",
+        "sov dårligt",
+        "læste to sider højt",
+    ]
 
 
-def test_today_moves_the_demo_clock() -> None:
+def test_the_intro_and_goodbye_say_where_the_data_is_kept(folder: Path) -> None:
+    _, output, _ = run([], folder)
+
+    db = str(folder / "demo.db")
+    intro = output.split("(Du åbner invitationslinket")[0]
+    assert f"Demo-data gemmes i {db} mellem kørsler" in intro
+    assert f"Demo data is kept in {db} between runs; --fresh starts" in intro
+    assert "/evaluer Mia evaluerer et mål eller delmål med tre måneders noter og scorer" in intro
+    assert "/maal Mia viser Mias plan" in intro
+    assert output.rstrip().endswith(goodbye(folder))
+    assert f"dine demo-data er gemt i {db} til næste gang" in goodbye(folder)
+
+
+def test_the_first_run_seeds_three_months_of_mias_plan(folder: Path) -> None:
+    code, _, _ = run([], folder)
+
+    assert code == 0
+    [mia] = rows(folder, Resident, Resident.display_name == "Mia")
+    goals = rows(folder, Goal, Goal.resident_id == mia.id)
+    assert len(goals) == 2
+    notes = rows(folder, DiaryNote, col(DiaryNote.sub_goal_id).is_not(None))
+    authors = {s.id: s.display_name for s in rows(folder, Staff)}
+    assert {authors[n.author_id] for n in notes} == {"Dig", "Sara"}
+    days = {n.created_at.date() for n in notes}
+    assert max(days) - min(days) >= timedelta(days=85)
+    assert len(rows(folder, IndicatorScore)) > 50
+
+
+def test_an_evaluation_draft_survives_a_restart_and_ends_as_journal_text(folder: Path) -> None:
+    code, first, _ = run(
+        [
+            "/evaluer Mia",
+            press(SUB_GOAL, containing=True),
+            press("I dag", containing=True),
+            ANSWERS[0],
+            ANSWERS[1],
+        ],
+        folder,
+    )
+
+    assert code == 0
+    evidence = first.split("🎯 " + SUB_GOAL, 1)[1]
+    notes = re.search(r"Noter i delmålsdagbogen: (\d+)", evidence)
+    assert notes is not None
+    assert int(notes.group(1)) > 30
+    assert re.search(r"Svarprocent: \d+ % \(\d+/\d+\)", evidence)
+    assert re.search(r"• [\d.]+, Sara: ", evidence)
+    assert re.search(r"• [\d.]+, Dig: ", evidence)
+    assert "\nDagbogsbot sender et billede: score-chart.png\n" in first
+    chart = folder / "demo-files" / "score-chart.png"
+    assert f"(Gemt som {chart} – åbn den derfra." in first
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    last_question = "4. Refleksioner over metoder/fremgangsmåde\n\n"
+    assert first.rstrip().endswith(last_question + goodbye(folder))
+    [draft] = rows(folder, EvaluationDraft)
+    assert draft.step == "methods"
+
+    # `make run` again: the same facility, no invite, and the draft is offered.
+    code, second, _ = run(
+        [
+            "/evaluer Mia",
+            press("Kladde", containing=True),
+            ANSWERS[2],
+            ANSWERS[3],
+            ANSWERS[4],
+            press("Fortsæt"),
+            press("Brug ", containing=True),
+            press("Gem evaluering"),
+        ],
+        folder,
+    )
+
+    assert code == 0
+    assert not INVITE.search(second)
+    assert WELCOME not in second
+    assert WELCOME_BACK in second
+    assert DRAFT_WAITING in second
+    assert "↩️ Du fortsætter din kladde fra" in second
+    assert "✅ Evalueringen er gemt." in second
+    journal = second[second.rindex("Evaluering af mål og delmål") :]
+    expected = [
+        (JOURNAL_HEADINGS[0], None),
+        *zip(JOURNAL_HEADINGS[1:], ANSWERS[:4], strict=True),
+    ]
+    positions = []
+    for heading, answer in expected:
+        block = f"  {heading}\n  {answer}\n" if answer else f"  {heading}\n"
+        assert block in journal, heading
+        positions.append(journal.index(block))
+    assert positions == sorted(positions)
+    docx_line = re.search(r"Dagbogsbot sender en fil: (evaluering-Mia-[\d-]+\.docx)", second)
+    assert docx_line is not None
+    docx = folder / "demo-files" / docx_line.group(1)
+    assert f"(Gemt som {docx} – åbn den derfra." in second
+    with zipfile.ZipFile(docx) as archive:
+        xml = archive.read("word/document.xml").decode()
+    assert "Virkning for barnet/den unge" in xml
+    assert ANSWERS[1] in xml
+    assert "📥 Overført til journal" in second.split(docx_line.group(0), 1)[1]
+    # A second chart from the resumed draft does not overwrite the first.
+    assert (folder / "demo-files" / "score-chart-2.png").exists()
+
+    [evaluation] = rows(folder, Evaluation)
+    assert (evaluation.progress, evaluation.effect, evaluation.methods) == ANSWERS[:3]
+    assert (evaluation.changes, evaluation.participation) == ANSWERS[3:]
+    assert evaluation.decision == "fortsaet"
+    assert rows(folder, EvaluationDraft) == []
+
+
+def test_a_restarted_demo_numbers_messages_above_those_it_remembers(folder: Path) -> None:
+    # The first run's messages: /start CODE is 1, the note 2.
+    run(["mia komm første kørsel", press("Gem")], folder)
+
+    # Numbered from 1 again, the second run's note would be 2 as well (after /hjaelp), and
+    # the bot would take it for the note it saved last time.
+    code, output, _ = run(["/hjaelp", "oliver sundhed anden kørsel", press("Gem")], folder)
+
+    assert code == 0
+    assert "Beboer: Oliver\n  Type: Sundhedsforhold" in output
+    assert output.count(SAVED_CARD) == 1
+    first, second = typed_notes(folder)
+    assert (first.text, second.text) == ("første kørsel", "anden kørsel")
+    assert first.source_message_id is not None
+    assert second.source_message_id is not None
+    assert second.source_message_id > first.source_message_id
+
+
+def test_fresh_deletes_the_demo_data_and_seeds_it_again(folder: Path) -> None:
+    run(["mia komm første kørsel", press("Gem")], folder)
+    old_file = folder / "demo-files" / "gammel.docx"
+    old_file.parent.mkdir()
+    old_file.write_bytes(b"old")
+
+    code, output, _ = run(["/mine"], folder, fresh=True)
+
+    assert code == 0
+    assert FRESH in output
+    assert INVITE.search(output)
+    assert WELCOME in output
+    assert "første kørsel" not in output
+    assert typed_notes(folder) == []
+    assert not old_file.exists()
+    assert len(rows(folder, Resident)) == 3
+    [mia] = rows(folder, Resident, Resident.display_name == "Mia")
+    assert len(rows(folder, Goal, Goal.resident_id == mia.id)) == 2
+    assert sorted(s.display_name for s in rows(folder, Staff)) == ["Dig", "Sara"]
+
+
+def test_today_moves_the_demo_clock(folder: Path) -> None:
     today = date(2024, 2, 29)
-    code, output, _ = run(["mia komm pegede på saft", press("Gem"), "/mine", "/quit"], today=today)
+    code, output, _ = run(
+        ["mia komm pegede på saft", press("Gem"), "/mine", "/quit"], folder, today=today
+    )
 
     assert code == 0
     assert output.count(SAVED_CARD) == 1
@@ -162,21 +388,21 @@ def test_demo_clock_keeps_the_time_of_day_on_the_chosen_day() -> None:
 
 
 def test_numbers_outside_the_keyboard_get_a_hint_and_end_of_input_ends_cleanly(
-    own_tempdir: Path,
+    folder: Path,
 ) -> None:
-    code, output, _ = run(["3", "mia komm pegede på saft", "9", "4"])
+    code, output, _ = run(["3", "mia komm pegede på saft", "9", press("Annullér")], folder)
 
     assert code == 0
     assert "Der er ingen knapper at trykke på lige nu." in output
-    assert "Der er ingen knap nummer 9 – vælg 1–4." in output
-    assert "(Du trykker på [4] Annullér)" in output
+    assert re.search(r"Der er ingen knap nummer 9 – vælg 1–\d\.", output)
+    assert re.search(r"\(Du trykker på \[\d\] Annullér\)", output)
     assert "✖️ Annulleret – intet er gemt." in output
     assert SAVED_CARD not in output
-    assert output.rstrip().endswith(GOODBYE)
-    assert list(own_tempdir.iterdir()) == []
+    assert output.rstrip().endswith(goodbye(folder))
+    assert typed_notes(folder) == []
 
 
-def test_numbers_move_to_an_older_keyboard_when_the_newest_one_goes_away() -> None:
+def test_numbers_move_to_an_older_keyboard_when_the_newest_one_goes_away(folder: Path) -> None:
     code, output, _ = run(
         [
             "mia komm pegede på saft",
@@ -185,11 +411,12 @@ def test_numbers_move_to_an_older_keyboard_when_the_newest_one_goes_away() -> No
             "oliver fritid spillede fodbold",
             press("Annullér"),  # the card loses its buttons; /mine's are the newest again
             "1",
-        ]
+        ],
+        folder,
     )
 
     assert code == 0
-    after_cancel = output.split("(Du trykker på [4] Annullér)", 1)[1]
+    after_cancel = re.split(r"\(Du trykker på \[\d\] Annullér\)", output, maxsplit=1)[1]
     assert "(Knapperne på en tidligere besked gælder nu:)\n  [1] ✏️ Ret 1   [2] 🗑 Slet 1" in (
         after_cancel
     )
@@ -197,50 +424,83 @@ def test_numbers_move_to_an_older_keyboard_when_the_newest_one_goes_away() -> No
     assert "Send den nye tekst til noten om Mia (Kommunikationsforhold)." in after_cancel
 
 
-def test_ctrl_c_at_the_prompt_shuts_down_and_cleans_up(own_tempdir: Path) -> None:
+def test_ctrl_c_at_the_prompt_shuts_down_and_keeps_the_data(folder: Path) -> None:
     output = io.StringIO()
 
-    code = run_demo(stdin=InterruptedInput(), stdout=output)
+    code = run_demo(stdin=InterruptedInput(), stdout=output, folder=folder)
 
     assert code == 0
     assert WELCOME in output.getvalue()
-    assert output.getvalue().rstrip().endswith(GOODBYE)
-    assert list(own_tempdir.iterdir()) == []
+    assert output.getvalue().rstrip().endswith(goodbye(folder))
+    assert (folder / "demo.db").exists()
+    # The registration was kept: the next run greets instead of inviting.
+    _, again, _ = run([], folder)
+    assert WELCOME_BACK in again
+    assert not INVITE.search(again)
 
 
-def test_piped_input_gets_no_prompt() -> None:
-    _, output, _ = run(["/hjaelp", "quit"])
+def test_piped_input_gets_no_prompt(folder: Path) -> None:
+    _, output, _ = run(["/hjaelp", "quit"], folder)
 
     assert "> " not in output
     assert "\nDig: /hjaelp\n" in output
     assert output.count("Sådan skriver du en note") == 2  # after joining, and for /hjaelp
 
 
-def test_python_m_bot_demo_runs_from_the_command_line(tmp_path: Path) -> None:
+def test_the_cli_passes_fresh_to_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[dict[str, object]] = []
+
+    def fake_demo(**kwargs: object) -> int:
+        calls.append(kwargs)
+        return 0
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    monkeypatch.setattr("bot.demo.run_demo", fake_demo)
+
+    assert cli.main(["demo", "--fresh"]) == 0
+    assert cli.main(["demo"]) == 0
+    assert calls == [{"today": None, "fresh": True}, {"today": None}]
+
+
+def _python_m_bot(cwd: Path, *args: str, script: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PYTHONIOENCODING": "utf-8",
-        "TMPDIR": str(tmp_path),
         # Whatever the developer's shell has configured, the demo needs no token.
         "TELEGRAM_BOT_TOKEN": "",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
-    script = "mia komm pegede på saft ved frokost\n1\n/quit\n"
-
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
         input=script,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         timeout=120,
         check=False,
     )
 
-    assert result.returncode == 0, result.stderr
-    assert WELCOME in result.stdout
-    assert "(Du trykker på [1] Gem)" in result.stdout
-    assert SAVED_CARD in result.stdout
-    assert result.stdout.rstrip().endswith(GOODBYE)
-    assert list(tmp_path.iterdir()) == []
+
+def test_python_m_bot_demo_keeps_its_data_in_data_demo_db(tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    script = "mia komm pegede på saft ved frokost\n1\n/quit\n"
+
+    first = _python_m_bot(checkout, "demo", script=script)
+
+    assert first.returncode == 0, first.stderr
+    assert WELCOME in first.stdout
+    assert "(Du trykker på [1] Gem)" in first.stdout
+    assert SAVED_CARD in first.stdout
+    assert first.stdout.rstrip().endswith(GOODBYE.format(db=Path("data") / "demo.db"))
+    assert (checkout / "data" / "demo.db").exists()
+
+    # `make run` without a token opens the same demo, which remembers the person.
+    again = _python_m_bot(checkout, script="/quit\n")
+
+    assert again.returncode == 0, again.stderr
+    assert WELCOME_BACK in again.stdout
+    assert WELCOME not in again.stdout
+    assert sorted(p.name for p in checkout.iterdir()) == ["data"]

@@ -118,6 +118,30 @@ async def test_message_ids_increase_per_chat(bot: Bot) -> None:
     assert other_chat.message_id == FIRST_BOT_MESSAGE_ID
 
 
+async def test_first_message_id_numbers_user_and_bot_messages_in_one_sequence() -> None:
+    api = FakeBotApi(clock=lambda: 1_700_000_000.0, first_message_id=5000)
+    factory = UpdateFactory(api)
+    user = factory.user(CHAT)
+    async with Bot(TOKEN, request=api, get_updates_request=FakeBotApi()) as telegram_bot:
+        incoming = factory.message(user, "hej")["message"]["message_id"]
+        reply = await telegram_bot.send_message(CHAT, "svar")
+        again = factory.message(user, "igen")["message"]["message_id"]
+        card = await telegram_bot.send_message(CHAT, "kort")
+        other_chat = await telegram_bot.send_message(CHAT + 1, "andet")
+        api.clear()
+        after_clear = await telegram_bot.send_message(CHAT, "forfra")
+
+    assert (incoming, reply.message_id, again, card.message_id) == (5000, 5001, 5002, 5003)
+    assert other_chat.message_id == 5000
+    assert after_clear.message_id == 5000
+    # Without it, nothing changes: users from 1, the bot from FIRST_BOT_MESSAGE_ID.
+    default = FakeBotApi()
+    assert default.first_message_id is None
+    assert UpdateFactory(default).message(user, "hej")["message"]["message_id"] == 1
+    with pytest.raises(ValueError, match="start at 1"):
+        FakeBotApi(first_message_id=0)
+
+
 async def test_good_html_is_parsed_into_text_and_entities(bot: Bot, api: FakeBotApi) -> None:
     html = (
         '<b>Fed</b> &amp; <i>kursiv</i> &lt;3 <a href="https://example.org/?a=1&amp;b=2">link</a>'
