@@ -40,10 +40,10 @@ from bot.storage.models import (
     Resident,
     SubGoal,
 )
+from bot.storage.repositories import MISSING_WORK_KIND
 from bot.storage.uow import UnitOfWork
 
 Kind = Literal["goal", "sub_goal"]
-MISSING_WORK_KIND = "missing_subgoal_work"
 LATEST_NOTES = 3
 LATEST_NOTE_CHARS = 300
 PAST_EVALUATIONS = 5
@@ -390,7 +390,7 @@ def _held_by(uow: UnitOfWork, draft: EvaluationDraft, tz: ZoneInfo) -> Conflict:
 
 
 def _own_draft(
-    uow: UnitOfWork, actor: Actor, draft_id: int
+    uow: UnitOfWork, actor: Actor, draft_id: int, *, require_active: bool = True
 ) -> tuple[EvaluationDraft, Goal, SubGoal | None, Resident]:
     draft = uow.evaluation_drafts.get(draft_id, lock=True)
     if draft is None:
@@ -400,6 +400,9 @@ def _own_draft(
     kind: Kind = "sub_goal" if draft.sub_goal_id is not None else "goal"
     target_id = draft.sub_goal_id if draft.sub_goal_id is not None else draft.goal_id
     goal, sub_goal, resident = _load_target(uow, actor, kind, target_id)
+    if require_active and (sub_goal or goal).status != "active":
+        # Ended through /maal while the draft waited: there is nothing left to evaluate.
+        raise Conflict("evaluations.target_ended")
     return draft, goal, sub_goal, resident
 
 
@@ -540,7 +543,9 @@ def choose(
 def discard_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int) -> None:
     """Throw the actor's draft away; nothing is saved."""
     with uow:
-        draft, _goal, _sub_goal, resident = _own_draft(uow, actor, draft_id)
+        draft, _goal, _sub_goal, resident = _own_draft(
+            uow, actor, draft_id, require_active=False
+        )
         uow.evaluation_drafts.delete(draft)
         uow.audit.record(
             at=clock.now(),

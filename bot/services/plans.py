@@ -31,7 +31,7 @@ class ResidentChoice:
 def resolve_resident(
     uow: UnitOfWork, directory: Directory, actor: Actor, query: str
 ) -> ResidentChoice:
-    """Resolve a typed name among the residents the actor may see."""
+    """Resolve a typed name among the residents the actor may see (opens the unit of work)."""
     with uow:
         residents = directory.residents(uow, actor)
     words = query.split()

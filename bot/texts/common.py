@@ -69,6 +69,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/note – skriv en note trin for trin\n"
         "/mine – dine seneste noter (ret eller slet i 24 timer)\n"
         "/noter NAVN – de seneste noter om en beboer\n"
+        "/score NAVN – giv en score på et delmål\n"
+        "/maal NAVN – beboerens mål og delmål\n"
+        "/evaluer NAVN – evaluér et mål eller delmål (kontaktteam og ledere)\n"
         "/annuller – afbryd det, du er i gang med\n"
         "/hjaelp – denne hjælp",
         "<b>How to write a note</b>\n"
@@ -78,15 +81,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/note – write a note step by step\n"
         "/mine – your latest notes (edit or delete for 24 hours)\n"
         "/noter NAME – the latest notes on a resident\n"
+        "/score NAME – score a sub-goal\n"
+        "/maal NAME – the resident's goals and sub-goals\n"
+        "/evaluer NAME – evaluate a goal or sub-goal (kontaktteam and leaders)\n"
         "/annuller – cancel what you are doing\n"
         "/hjaelp – this help",
     ),
     "help.leader": (
         "<b>For ledere</b>\n"
         "/beboere – se, tilføj, ret og fraflyt beboere\n"
+        "/kontaktteam NAVN – vælg beboerens kontaktteam\n"
         "/inviter – lav et invitationslink til en kollega",
         "<b>For leaders</b>\n"
         "/beboere – see, add, edit and move out residents\n"
+        "/kontaktteam NAME – choose the resident's kontaktteam\n"
         "/inviter – make an invite link for a colleague",
     ),
     "role.medarbejder": ("Medarbejder", "Staff member"),

@@ -443,3 +443,27 @@ async def test_a_past_evaluation_is_shown_again_and_a_stranger_cannot_view_it(
     await bot.press_data(team.user_b, EvaluationPress("t", evaluation.id or 0).pack())
     assert bot.alerts()[-2:] == ["Det har du ikke adgang til.", "Det har du ikke adgang til."]
     assert _evaluations(bot)[0].transferred_at is None
+
+
+async def test_a_draft_on_a_sub_goal_ended_meanwhile_cannot_be_finished(
+    bot: BotHarness, team: Team, plan: Plan
+) -> None:
+    await _open_sub_goal(bot, team.user)
+    await bot.press(team.user, "I dag (23.11.2026)")
+    with bot.uow() as uow:
+        sub_goal = uow.goals.get_sub_goal(plan.sub_goal)
+        assert sub_goal is not None
+        sub_goal.status, sub_goal.ended_on = "ended", TODAY
+        uow.session.add(sub_goal)
+        uow.commit()
+
+    await bot.send(team.user, ANSWERS[0])
+
+    assert bot.last(team.user).text == (
+        "Målet eller delmålet er afsluttet og kan ikke evalueres igen."
+    )
+    [draft] = _drafts(bot)
+    assert draft.step == "progress"
+    await bot.press_data(team.user, EvaluationPress("dx", draft.id or 0).pack())
+    assert _drafts(bot) == []
+    assert _evaluations(bot) == []
