@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.scores import DEFAULT_SCALE, IndicatorScale, ScaleLevel
+
 DEFAULT_DATABASE_URL = "sqlite:///data/dagbogsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
@@ -36,6 +38,10 @@ class Settings(BaseSettings):
     telegram_overall_max_rate: float = Field(default=30.0, ge=0)
     undo_minutes: int = Field(default=10, ge=1, le=24 * 60)
     edit_window_hours: int = Field(default=24, ge=1, le=24 * 30)
+    # The indicator scale's labels for the values 1, 2, … separated by ";" (2 to 10 of them);
+    # empty: the default 1–5 from "Meget stort støttebehov" to "Intet støttebehov".
+    indicator_scale: str = ""
+    response_rate_warning_percent: int = Field(default=60, ge=1, le=100)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -51,6 +57,12 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("indicator_scale")
+    @classmethod
+    def _scale_labels(cls, value: str) -> str:
+        parse_scale(value)
         return value
 
     @field_validator("database_url")
@@ -72,6 +84,16 @@ class Settings(BaseSettings):
         return ZoneInfo(self.bot_timezone)
 
     @property
+    def scale(self) -> IndicatorScale:
+        """The indicator scale staff score sub-goals on."""
+        return parse_scale(self.indicator_scale)
+
+    @property
+    def response_rate_threshold(self) -> float:
+        """Below this response rate the scores cannot carry an evaluation (0–1)."""
+        return self.response_rate_warning_percent / 100
+
+    @property
     def sqlalchemy_url(self) -> str:
         """The database URL with the driver this project uses."""
         return normalize_database_url(self.database_url)
@@ -80,6 +102,23 @@ class Settings(BaseSettings):
     def log_level_number(self) -> int:
         """The log level as the logging module's number."""
         return int(logging.getLevelName(self.log_level))
+
+
+MAX_SCALE_LEVELS = 10
+
+
+def parse_scale(text: str) -> IndicatorScale:
+    """Turn "label;label;…" into a scale 1…n (the same labels in both languages)."""
+    if not text.strip():
+        return DEFAULT_SCALE
+    labels = [label.strip() for label in text.split(";")]
+    if not 2 <= len(labels) <= MAX_SCALE_LEVELS or not all(labels):
+        raise ValueError(
+            f"give 2 to {MAX_SCALE_LEVELS} labels separated by ';', for the values 1, 2, …"
+        )
+    return IndicatorScale(
+        tuple(ScaleLevel(value, label, label) for value, label in enumerate(labels, start=1))
+    )
 
 
 def normalize_database_url(url: str) -> str:

@@ -32,7 +32,7 @@ from bot.domain.evaluations import (
 )
 from bot.domain.goals import Decision, format_date
 from bot.domain.notes import split_for_telegram
-from bot.domain.scores import DEFAULT_SCALE, LOW_RATE_THRESHOLD, Trend
+from bot.domain.scores import DEFAULT_SCALE, LOW_RATE_THRESHOLD, IndicatorScale, Trend
 from bot.export.chart import score_chart_png, warm_up
 from bot.export.docx import journal_docx
 from bot.handlers.callbacks import EvaluationPress
@@ -77,7 +77,9 @@ CHOICES: dict[str, evaluations.Choice] = {TODAY: "today", DECIDE: "decide", KEEP
                                           NEXT: "next"}  # fmt: skip
 
 
-def journal_labels(tx: Texts, threshold: float = LOW_RATE_THRESHOLD) -> JournalLabels:
+def journal_labels(
+    tx: Texts, scale: IndicatorScale = DEFAULT_SCALE, threshold: float = LOW_RATE_THRESHOLD
+) -> JournalLabels:
     """Return the journal's words in the bot's language."""
     p = tx.plain
     return JournalLabels(
@@ -106,9 +108,14 @@ def journal_labels(tx: Texts, threshold: float = LOW_RATE_THRESHOLD) -> JournalL
         not_available=p("journal.not_available"),
         decisions={d: p(key) for d, key in DECISION_KEYS.items()},
         trends={t: p(key) for t, key in TREND_KEYS.items()},
-        scale={v: DEFAULT_SCALE.label(v, tx.locale) for v in DEFAULT_SCALE.values},
+        scale={v: scale.label(v, tx.locale) for v in scale.values},
         decimal_separator="," if tx.locale == "da" else ".",
     )
+
+
+def _labels(context: CustomContext) -> JournalLabels:
+    settings = context.services.settings
+    return journal_labels(context.tx, settings.scale, settings.response_rate_threshold)
 
 
 def _short(label: str, limit: int = BUTTON_LABEL) -> str:
@@ -270,8 +277,15 @@ async def start_evaluation(update: Update, context: CustomContext) -> str:
         raise Conflict("error.bad_button")
     kind: evaluations.Kind = "goal" if press.action == GOAL else "sub_goal"
     s = context.services
-    view = await context.run(evaluations.start_evaluation, s.clock, s.tz, context.me, kind,
-                             press.target)  # fmt: skip
+    view = await context.run(
+        evaluations.start_evaluation,
+        s.clock,
+        s.tz,
+        context.me,
+        kind,
+        press.target,
+        threshold=s.settings.response_rate_threshold,
+    )
     await query.answer()
     assert context.user_data is not None
     context.user_data.evaluation_draft_id = view.draft_id
@@ -290,7 +304,13 @@ async def take_answer(update: Update, context: CustomContext) -> str:
         raise NotFound("evaluations.draft_gone")
     s = context.services
     view = await context.run(
-        evaluations.answer_text, s.clock, s.tz, context.me, draft_id, message.text
+        evaluations.answer_text,
+        s.clock,
+        s.tz,
+        context.me,
+        draft_id,
+        message.text,
+        threshold=s.settings.response_rate_threshold,
     )
     await _ask(update, context, view)
     return ANSWERING
@@ -306,7 +326,14 @@ async def on_flow_press(update: Update, context: CustomContext) -> str | int:
         raise Conflict("error.bad_button")
     s, me, draft_id = context.services, context.me, press.target
     if press.action == SAVE:
-        finished = await context.run(evaluations.finish_evaluation, s.clock, s.tz, me, draft_id)
+        finished = await context.run(
+            evaluations.finish_evaluation,
+            s.clock,
+            s.tz,
+            me,
+            draft_id,
+            threshold=s.settings.response_rate_threshold,
+        )
         await query.answer()
         context.user_data.evaluation_draft_id = None
         await _drop_buttons(update, context)
@@ -321,7 +348,14 @@ async def on_flow_press(update: Update, context: CustomContext) -> str | int:
         await _say(update, context, context.tx("evaluations.discarded"))
         return ConversationHandler.END
     view = await context.run(
-        evaluations.choose, s.clock, s.tz, me, draft_id, CHOICES[press.action], press.arg
+        evaluations.choose,
+        s.clock,
+        s.tz,
+        me,
+        draft_id,
+        CHOICES[press.action],
+        press.arg,
+        threshold=s.settings.response_rate_threshold,
     )
     await query.answer()
     # The press belongs to this person's draft (checked by the use case): continue with it,
@@ -355,7 +389,7 @@ async def _say(update: Update, context: CustomContext, text: str) -> None:
 async def _send_evidence(update: Update, context: CustomContext, view: DraftView) -> None:
     tx, tz = context.tx, context.services.tz
     evidence = view.evidence
-    labels = journal_labels(tx)
+    labels = _labels(context)
     missing_lines = Markup(
         "".join(
             f"\n  – {format_date(day)}: {escape(' '.join(reason.split()))}".rstrip(": ")
@@ -379,7 +413,7 @@ async def _send_evidence(update: Update, context: CustomContext, view: DraftView
             rate=rate,
         )
         if summary.low:
-            threshold = round(LOW_RATE_THRESHOLD * 100)
+            threshold = context.services.settings.response_rate_warning_percent
             scores = Markup(scores + tx("evaluations.evidence_low_rate", threshold=threshold))
     elif view.kind == "goal":
         scores = tx("evaluations.evidence_no_scores")
@@ -420,7 +454,7 @@ async def _send_evidence(update: Update, context: CustomContext, view: DraftView
         png = await asyncio.to_thread(
             score_chart_png,
             list(view.chart_points),
-            DEFAULT_SCALE,
+            context.services.settings.scale,
             tx.plain(
                 "evaluations.chart_title",
                 start=format_date(evidence.period_start),
@@ -500,7 +534,7 @@ async def _ask(update: Update, context: CustomContext, view: DraftView) -> None:
         buttons = [[InlineKeyboardButton(tx.plain("evaluations.button_next", date=proposed),
                                          callback_data=_press(NEXT, d))]]  # fmt: skip
     else:
-        summary = render_journal_text(_draft_record(view), journal_labels(tx))
+        summary = render_journal_text(_draft_record(view), _labels(context))
         if "new_text" in view.answers:
             summary += tx.plain("evaluations.summary_adjusted", text=view.answers["new_text"])
         if "new_method" in view.answers:
@@ -527,7 +561,7 @@ async def _ask(update: Update, context: CustomContext, view: DraftView) -> None:
 async def _send_journal(update: Update, context: CustomContext, finished: Finished) -> None:
     """Send the journal text (plain, to paste) and the .docx, with the transfer button."""
     tx = context.tx
-    labels = journal_labels(tx)
+    labels = _labels(context)
     record = finished.record
     text = render_journal_text(record, labels)
     chat = update.effective_chat

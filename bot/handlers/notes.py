@@ -144,7 +144,11 @@ async def _press_card(update: Update, context: CustomContext) -> tuple[NoteCardP
         if card.offer_score and card.sub_goal is not None and card.resident is not None:
             # Only right after saving a note on a scored sub-goal: the scale as one row.
             scale_text, scale_markup = after_note_scale(
-                context.tx, card.sub_goal.id, card.resident.label, card.sub_goal.label
+                context.tx,
+                context.services.settings.scale,
+                card.sub_goal.id,
+                card.resident.label,
+                card.sub_goal.label,
             )
             await context.bot.send_message(
                 callback_message(update).chat_id, scale_text, reply_markup=scale_markup

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.context import CustomContext
 from bot.domain.goals import ScoringFrequency, format_date
 from bot.domain.notes import shorten
-from bot.domain.scores import DEFAULT_SCALE, IndicatorScale, Slot
+from bot.domain.scores import IndicatorScale, Slot
 from bot.handlers.callbacks import BadCallbackData, ScorePress
 from bot.handlers.common import callback_message, handles_domain_errors, safe_edit
 from bot.handlers.flow import Flow
@@ -25,7 +25,7 @@ BUTTON_LABEL_CHARS = 40  # a sub-goal's text on a button; the message shows more
 MESSAGE_LABEL_CHARS = 300
 
 
-def scale_lines(tx: Texts, scale: IndicatorScale = DEFAULT_SCALE) -> Markup:
+def scale_lines(tx: Texts, scale: IndicatorScale) -> Markup:
     """Render the scale's labels, one line per value (buttons are too narrow for them)."""
     return Markup(
         "\n".join(
@@ -35,7 +35,7 @@ def scale_lines(tx: Texts, scale: IndicatorScale = DEFAULT_SCALE) -> Markup:
     )
 
 
-def scale_row(sub_goal_id: int, scale: IndicatorScale = DEFAULT_SCALE) -> InlineKeyboardMarkup:
+def scale_row(sub_goal_id: int, scale: IndicatorScale) -> InlineKeyboardMarkup:
     """Return the scale as ONE row of buttons that each store a score with one tap."""
     return InlineKeyboardMarkup(
         [
@@ -51,16 +51,16 @@ def scale_row(sub_goal_id: int, scale: IndicatorScale = DEFAULT_SCALE) -> Inline
 
 
 def after_note_scale(
-    tx: Texts, sub_goal_id: int, resident: str, sub_goal: str
+    tx: Texts, scale: IndicatorScale, sub_goal_id: int, resident: str, sub_goal: str
 ) -> tuple[Markup, InlineKeyboardMarkup]:
     """Render the offer of a score that follows a saved sub-goal note."""
     text = tx(
         "scores.after_note",
         resident=resident,
         sub_goal=shorten(sub_goal, MESSAGE_LABEL_CHARS),
-        scale=scale_lines(tx),
+        scale=scale_lines(tx, scale),
     )
-    return text, scale_row(sub_goal_id)
+    return text, scale_row(sub_goal_id, scale)
 
 
 def _slot(tx: Texts, frequency: ScoringFrequency, slot: Slot) -> str:
@@ -73,7 +73,9 @@ def _slot(tx: Texts, frequency: ScoringFrequency, slot: Slot) -> str:
     return tx.plain("scores.slot_day", day=format_date(slot.day))
 
 
-def _prompt(tx: Texts, target: ScoreTarget) -> tuple[Markup, InlineKeyboardMarkup]:
+def _prompt(
+    tx: Texts, scale: IndicatorScale, target: ScoreTarget
+) -> tuple[Markup, InlineKeyboardMarkup]:
     current = (
         tx("scores.current", score=target.current) if target.current is not None else Markup("")
     )
@@ -82,27 +84,29 @@ def _prompt(tx: Texts, target: ScoreTarget) -> tuple[Markup, InlineKeyboardMarku
         resident=target.resident,
         sub_goal=shorten(target.sub_goal, MESSAGE_LABEL_CHARS),
         slot=_slot(tx, target.frequency, target.slot),
-        scale=scale_lines(tx),
+        scale=scale_lines(tx, scale),
         current=current,
     )
-    return text, scale_row(target.sub_goal_id)
+    return text, scale_row(target.sub_goal_id, scale)
 
 
-def _given(tx: Texts, given: ScoreGiven) -> tuple[Markup, InlineKeyboardMarkup]:
+def _given(
+    tx: Texts, scale: IndicatorScale, given: ScoreGiven
+) -> tuple[Markup, InlineKeyboardMarkup]:
     target = given.target
     key = "scores.saved" if given.previous is None else "scores.replaced"
     text = tx(
         key,
         old=given.previous,
         score=given.score,
-        label=DEFAULT_SCALE.label(given.score, tx.locale),
+        label=scale.label(given.score, tx.locale),
         resident=target.resident,
         slot=_slot(tx, target.frequency, target.slot),
         sub_goal=shorten(target.sub_goal, MESSAGE_LABEL_CHARS),
-        scale=scale_lines(tx),
+        scale=scale_lines(tx, scale),
     )
     # The row stays: a mis-tap is corrected with one more tap (it replaces the score).
-    return text, scale_row(target.sub_goal_id)
+    return text, scale_row(target.sub_goal_id, scale)
 
 
 def _menu(tx: Texts, menu: ScoreMenu) -> tuple[Markup, InlineKeyboardMarkup | None]:
@@ -158,17 +162,19 @@ async def on_score_press(update: Update, context: CustomContext) -> None:
         await asyncio.gather(query.answer(), safe_edit(callback_message(update), text, markup))
     elif press.action == ScorePress.SUB_GOAL:
         target = await context.run(scores.score_prompt, s.clock, s.tz, me, press.target)
-        text, markup = _prompt(tx, target)
+        text, markup = _prompt(tx, s.settings.scale, target)
         await asyncio.gather(query.answer(), safe_edit(callback_message(update), text, markup))
     elif press.action == ScorePress.SCORE:
-        given = await context.run(scores.give_score, s.clock, s.tz, me, press.target, press.value)
+        given = await context.run(
+            scores.give_score, s.clock, s.tz, me, press.target, press.value, scale=s.settings.scale
+        )
         log.info("score given by staff %s", me.staff_id)
         toast = (
             tx.plain("scores.saved_toast", score=given.score)
             if given.previous is None
             else tx.plain("scores.replaced_toast", old=given.previous, score=given.score)
         )
-        text, markup = _given(tx, given)
+        text, markup = _given(tx, s.settings.scale, given)
         await asyncio.gather(query.answer(toast), safe_edit(callback_message(update), text, markup))
     else:
         raise BadCallbackData(query.data)

@@ -298,10 +298,11 @@ def _view(
     today: date,
     *,
     resumed: bool = False,
+    threshold: float = LOW_RATE_THRESHOLD,
 ) -> DraftView:
     assert draft.id is not None
     answers = _answers(draft)
-    evidence, points = build_evidence(uow, tz, goal, sub_goal, today)
+    evidence, points = build_evidence(uow, tz, goal, sub_goal, today, threshold=threshold)
     evaluated_on = (
         date.fromisoformat(answers["evaluated_on"]) if "evaluated_on" in answers else today
     )
@@ -331,7 +332,14 @@ def _view(
 
 
 def start_evaluation(
-    uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, kind: Kind, target_id: int
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: ZoneInfo,
+    actor: Actor,
+    kind: Kind,
+    target_id: int,
+    *,
+    threshold: float = LOW_RATE_THRESHOLD,
 ) -> DraftView:
     """Open (or resume) the actor's draft on a goal or sub-goal and gather the evidence."""
     now = clock.now()
@@ -366,7 +374,9 @@ def start_evaluation(
                 if other is None:
                     raise
                 raise _held_by(uow, other, tz) from None
-        view = _view(uow, tz, draft, goal, sub_goal, resident, today, resumed=resumed)
+        view = _view(
+            uow, tz, draft, goal, sub_goal, resident, today, resumed=resumed, threshold=threshold
+        )
         uow.audit.record(
             at=now,
             actor_id=actor.staff_id,
@@ -407,12 +417,19 @@ def _own_draft(
 
 
 def show_draft(
-    uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, draft_id: int
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: ZoneInfo,
+    actor: Actor,
+    draft_id: int,
+    *,
+    threshold: float = LOW_RATE_THRESHOLD,
 ) -> DraftView:
     """Return the actor's draft as it stands (after a restart, or to show the summary)."""
     with uow:
         draft, goal, sub_goal, resident = _own_draft(uow, actor, draft_id)
-        return _view(uow, tz, draft, goal, sub_goal, resident, clock.now().astimezone(tz).date())
+        today = clock.now().astimezone(tz).date()
+        return _view(uow, tz, draft, goal, sub_goal, resident, today, threshold=threshold)
 
 
 def _next_step(step: str, answers: dict[str, str], kind: Kind) -> str:
@@ -442,6 +459,7 @@ def _store(
     sub_goal: SubGoal | None,
     resident: Resident,
     answers: dict[str, str],
+    threshold: float,
 ) -> DraftView:
     kind: Kind = "sub_goal" if sub_goal is not None else "goal"
     draft.answers = json.dumps(answers, ensure_ascii=False)
@@ -450,13 +468,20 @@ def _store(
     uow.session.add(draft)
     uow.flush()
     today = clock.now().astimezone(tz).date()
-    view = _view(uow, tz, draft, goal, sub_goal, resident, today)
+    view = _view(uow, tz, draft, goal, sub_goal, resident, today, threshold=threshold)
     uow.commit()
     return view
 
 
 def answer_text(
-    uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, draft_id: int, text: str
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: ZoneInfo,
+    actor: Actor,
+    draft_id: int,
+    text: str,
+    *,
+    threshold: float = LOW_RATE_THRESHOLD,
 ) -> DraftView:
     """Take a typed answer for the draft's current step, validate it and move on."""
     today = clock.now().astimezone(tz).date()
@@ -483,7 +508,7 @@ def answer_text(
             ).isoformat()
         else:
             raise Conflict("evaluations.use_buttons")
-        return _store(uow, clock, tz, draft, goal, sub_goal, resident, answers)
+        return _store(uow, clock, tz, draft, goal, sub_goal, resident, answers, threshold)
 
 
 def _answer(text: str) -> str:
@@ -506,6 +531,8 @@ def choose(
     draft_id: int,
     choice: Choice,
     arg: int = 0,
+    *,
+    threshold: float = LOW_RATE_THRESHOLD,
 ) -> DraftView:
     """Take a button answer: today's date, the decision, keep the text, the proposed date."""
     today = clock.now().astimezone(tz).date()
@@ -537,7 +564,7 @@ def choose(
             answers["next_evaluation_on"] = next_evaluation_date(
                 evaluated_on, _interval(goal)
             ).isoformat()
-        return _store(uow, clock, tz, draft, goal, sub_goal, resident, answers)
+        return _store(uow, clock, tz, draft, goal, sub_goal, resident, answers, threshold)
 
 
 def discard_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int) -> None:
@@ -564,7 +591,13 @@ def _snapshot(target: Goal | SubGoal) -> str:
 
 
 def finish_evaluation(
-    uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, draft_id: int
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: ZoneInfo,
+    actor: Actor,
+    draft_id: int,
+    *,
+    threshold: float = LOW_RATE_THRESHOLD,
 ) -> Finished:
     """Save the evaluation, apply the decision to the goal or sub-goal, and drop the draft."""
     now = clock.now()
@@ -579,7 +612,7 @@ def finish_evaluation(
         next_on = None
         if decision is not Decision.AFSLUT:
             next_on = date.fromisoformat(answers["next_evaluation_on"])
-        evidence, _ = build_evidence(uow, tz, goal, sub_goal, evaluated_on)
+        evidence, _ = build_evidence(uow, tz, goal, sub_goal, evaluated_on, threshold=threshold)
         target: Goal | SubGoal = sub_goal if sub_goal is not None else goal
         assert goal.id is not None and target.id is not None and resident.id is not None
         evaluation = uow.evaluations.add(

@@ -25,7 +25,7 @@ from bot.storage.models import (
     SubGoal,
 )
 from tests import factories, goal_factories
-from tests.handlers.conftest import Team, audit_events
+from tests.handlers.conftest import HarnessFactory, Team, audit_events
 from tests.tg import BotHarness
 
 TODAY = date(2026, 11, 23)  # the clock fixture's day in Copenhagen
@@ -467,3 +467,24 @@ async def test_a_draft_on_a_sub_goal_ended_meanwhile_cannot_be_finished(
     await bot.press_data(team.user, EvaluationPress("dx", draft.id or 0).pack())
     assert _drafts(bot) == []
     assert _evaluations(bot) == []
+
+
+async def test_the_warning_threshold_and_the_scale_are_settings(
+    bot: BotHarness, team: Team, plan: Plan, harness: HarnessFactory
+) -> None:
+    async with harness(
+        response_rate_warning_percent=10, indicator_scale="Ikke endnu;Med hjælp;Selv"
+    ) as local:
+        await _open_sub_goal(local, team.user)
+        evidence = next(t for t in local.texts(team.user) if t.startswith("🎯 Delmål"))
+        assert "Svarprocent: 11 % (10/84)" in evidence
+        assert "Svarprocenten er under" not in evidence  # 11 % is above a 10 % threshold
+
+        await local.send(team.user, "/score Mia")
+        await local.press(team.user, _button_label(local, team.user, SUB_GOAL_TEXT[:20]))
+        scale_row = local.last(team.user).reply_markup or {}
+        labels = [b["text"] for b in scale_row["inline_keyboard"][0]]
+        assert labels == ["1", "2", "3"]
+        assert "1 = Ikke endnu\n2 = Med hjælp\n3 = Selv" in (local.last(team.user).text or "")
+        await local.press_data(team.user, f"s:v:{plan.sub_goal}:4")  # on the default scale only
+        assert local.alerts()[-1] == "Scoren skal være mellem 1 og 3."

@@ -206,3 +206,39 @@ def test_env_example_documents_each_setting_in_a_comment_above_it() -> None:
             assert comment.startswith(f"# Example: {name}="), f"{name} has no example"
             above = lines[max(0, index - 6) : index]
             assert any(c.startswith("# Default:") for c in above), f"{name} has no default"
+
+
+def test_the_default_scale_and_warning_threshold() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.scale.values == (1, 2, 3, 4, 5)
+    assert settings.scale.label(1) == "Meget stort støttebehov"
+    assert settings.response_rate_threshold == 0.6
+
+
+def test_a_local_scale_and_threshold() -> None:
+    settings = load_settings(
+        _env_file=None,
+        indicator_scale="Ikke endnu; Med meget hjælp ;Med lidt hjælp;Selv",
+        response_rate_warning_percent=75,
+    )
+    assert settings.scale.values == (1, 2, 3, 4)
+    assert [settings.scale.label(v) for v in (2, 4)] == ["Med meget hjælp", "Selv"]
+    assert settings.scale.label(3, "en") == "Med lidt hjælp"
+    assert settings.response_rate_threshold == 0.75
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("indicator_scale", "Kun én"),
+        ("indicator_scale", "a;;b"),
+        ("indicator_scale", ";".join(f"trin {n}" for n in range(11))),
+        ("response_rate_warning_percent", 0),
+        ("response_rate_warning_percent", 101),
+    ],
+)
+def test_a_bad_scale_or_threshold_stops_start_up_naming_the_setting(
+    name: str, value: object
+) -> None:
+    with pytest.raises(SettingsError, match=name.upper()):
+        load_settings(_env_file=None, **{name: value})
