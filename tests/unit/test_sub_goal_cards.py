@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.scores import DEFAULT_SCALE
 from bot.handlers.callbacks import NoteCardPress, ScorePress
 from bot.handlers.note_views import REASON_KEYS, note_card, reason_text
 from bot.handlers.notes import STEP_ACTIONS
@@ -94,7 +95,7 @@ def test_reason_buttons_map_to_their_labels() -> None:
 
 
 def test_the_scale_is_one_row_of_score_buttons() -> None:
-    markup = scale_row(34)
+    markup = scale_row(34, DEFAULT_SCALE)
 
     [row] = markup.inline_keyboard
     assert [b.text for b in row] == ["1", "2", "3", "4", "5"]
