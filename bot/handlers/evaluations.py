@@ -38,6 +38,7 @@ from bot.export.docx import journal_docx
 from bot.handlers.callbacks import EvaluationPress
 from bot.handlers.common import handles_domain_errors
 from bot.handlers.flow import TEXT, Flow, flow_step
+from bot.handlers.goals import missing_mandatory_line
 from bot.services import evaluations
 from bot.services.evaluations import DraftView, Finished, Menu
 from bot.services.plans import resolve_resident
@@ -189,6 +190,8 @@ async def _send_menu(update: Update, context: CustomContext, menu: Menu) -> None
         rows.append([InlineKeyboardButton(text, callback_data=_press(action, target.id))])
     key = "evaluations.menu" if menu.targets else "evaluations.menu_empty"
     parts = [tx(key, resident=menu.resident_name)]
+    if menu.missing:
+        parts.append(missing_mandatory_line(tx, menu.missing))
     if menu.past:
         parts.append(tx("evaluations.menu_past"))
         for past in menu.past:

@@ -173,6 +173,14 @@ def _area_text(tx: Texts, area: MandatoryArea | None) -> str:
     return tx.plain(f"plans.area_{area.value}") if area else tx.plain("plans.area_none")
 
 
+def missing_mandatory_line(tx: Texts, missing: tuple[MandatoryArea, ...]) -> Markup:
+    """Render the warning that a mandatory goal is missing (empty when none is)."""
+    if not missing:
+        return Markup("")
+    areas = ", ".join(_area_text(tx, area) for area in missing)
+    return tx("plans.missing_mandatory", areas=areas)
+
+
 def _context_ids(raw: str) -> tuple[int, ...]:
     return tuple(int(part) for part in raw.split(",") if part)
 
@@ -278,8 +286,7 @@ def plan_messages(tx: Texts, plan: PlanView) -> list[tuple[Markup, InlineKeyboar
     """Render a plan as one or more messages, each within Telegram's limits, with buttons."""
     header = tx("plans.plan_title", name=plan.resident.label)
     if plan.missing:
-        areas = ", ".join(_area_text(tx, area) for area in plan.missing)
-        header = Markup(header + "\n" + tx("plans.missing_mandatory", areas=areas))
+        header = Markup(header + "\n" + missing_mandatory_line(tx, plan.missing))
     if not plan.goals:
         header = Markup(header + "\n\n" + tx("plans.no_goals"))
     # Units: a goal or a sub-goal with its buttons; a message holds whole units only.

@@ -23,10 +23,12 @@ from bot.domain.evaluations import Answers, EvaluationRecord, Evidence
 from bot.domain.goals import (
     Decision,
     EvaluationInterval,
+    MandatoryArea,
     ScoringFrequency,
     clean_text,
     evaluation_period_start,
     format_date,
+    missing_mandatory_areas,
     next_evaluation_date,
 )
 from bot.domain.notes import shorten
@@ -93,6 +95,7 @@ class Menu:
     resident_name: str
     targets: tuple[Target, ...]
     past: tuple[PastEvaluation, ...]
+    missing: tuple[MandatoryArea, ...] = ()  # mandatory goals the plan lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +241,8 @@ def evaluation_menu(uow: UnitOfWork, actor: Actor, resident_id: int) -> Menu:
         resident = owned_resident(uow, actor, resident_id)
         assert resident.id is not None
         targets: list[Target] = []
-        for goal in uow.goals.goals_of(resident.id):
+        goals = uow.goals.goals_of(resident.id)
+        for goal in goals:
             assert goal.id is not None
             targets.append(_target(uow, actor, "goal", goal.id, goal, None))
             for sub_goal in uow.goals.sub_goals_of(goal.id):
@@ -262,7 +266,10 @@ def evaluation_menu(uow: UnitOfWork, actor: Actor, resident_id: int) -> Menu:
                     transferred=evaluation.transferred_at is not None,
                 )
             )
-        return Menu(resident.id, resident.display_name, tuple(targets), tuple(past))
+        missing = missing_mandatory_areas(
+            MandatoryArea(g.mandatory_area) if g.mandatory_area else None for g in goals
+        )
+        return Menu(resident.id, resident.display_name, tuple(targets), tuple(past), missing)
 
 
 def _target(

@@ -170,6 +170,8 @@ async def test_a_team_member_evaluates_a_sub_goal_from_evidence_to_journal(
     menu = bot.last(team.user)
     assert menu.text is not None
     assert "Evaluering – Mia" in menu.text
+    # Mia's only goal is neither of the two mandatory ones: the menu says so, as /maal does.
+    assert "Obligatorisk mål mangler" in menu.text
     await bot.press(team.user, _button_label(bot, team.user, SUB_GOAL_TEXT[:20]))
 
     texts = bot.texts(team.user)
