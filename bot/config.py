@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         return int(logging.getLevelName(self.log_level))
 
 
-MAX_SCALE_LEVELS = 10
+MAX_SCALE_LEVELS = 8  # the scale is one row of buttons, and Telegram shows at most 8 in a row
 
 
 def parse_scale(text: str) -> IndicatorScale:

@@ -33,7 +33,7 @@ from bot.domain.goals import (
 )
 from bot.domain.notes import shorten
 from bot.domain.scores import DEFAULT_SHIFTS, LOW_RATE_THRESHOLD, summarize
-from bot.services.plans import owned_resident
+from bot.services.plans import owned_resident, owns_resident_plan
 from bot.storage.models import (
     EVALUATION_TEXT_MAX,
     Evaluation,
@@ -167,6 +167,17 @@ def _local_day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
+def _period_start(uow: UnitOfWork, goal: Goal, sub_goal: SubGoal | None) -> date:
+    """Return the first day of the period under evaluation: after the last one, or the start."""
+    if sub_goal is not None:
+        assert sub_goal.id is not None
+        last = uow.evaluations.last_for_sub_goal(sub_goal.id)
+        return evaluation_period_start(last.evaluated_on if last else None, sub_goal.start_date)
+    assert goal.id is not None
+    last_goal = uow.evaluations.last_for_goal(goal.id)
+    return evaluation_period_start(last_goal.evaluated_on if last_goal else None, goal.start_date)
+
+
 def build_evidence(
     uow: UnitOfWork,
     tz: ZoneInfo,
@@ -179,17 +190,13 @@ def build_evidence(
     """Gather the period's sub-goal diary, missing work and scores, and the chart's points."""
     if sub_goal is not None:
         assert sub_goal.id is not None
-        last = uow.evaluations.last_for_sub_goal(sub_goal.id)
-        start = evaluation_period_start(last.evaluated_on if last else None, sub_goal.start_date)
         sub_goal_ids = [sub_goal.id]
     else:
         assert goal.id is not None
-        last = uow.evaluations.last_for_goal(goal.id)
-        start = evaluation_period_start(last.evaluated_on if last else None, goal.start_date)
         sub_goal_ids = [
             s.id for s in uow.goals.sub_goals_of(goal.id, include_ended=True) if s.id is not None
         ]
-    start = min(start, today)
+    start = min(_period_start(uow, goal, sub_goal), today)
     rows = uow.evaluations.sub_goal_notes(
         sub_goal_ids, _local_day_start(start, tz), _local_day_start(today + timedelta(days=1), tz)
     )
@@ -359,7 +366,23 @@ def start_evaluation(
         draft = uow.evaluation_drafts.by_target(key, lock=True)
         resumed = draft is not None
         if draft is not None and draft.holder_id != actor.staff_id:
-            raise _held_by(uow, draft, tz)
+            if _holder_owns(uow, draft, resident, today):
+                raise _held_by(uow, draft, tz)
+            # The holder left the kontaktteam or lost access: the draft, answers and all, is
+            # carried on by whoever owns the plan now, rather than blocking the goal for good.
+            uow.audit.record(
+                at=now,
+                actor_id=actor.staff_id,
+                action="update",
+                entity="evaluation_draft",
+                entity_id=draft.id,
+                resident_id=resident.id,
+                detail=f"taken over from staff {draft.holder_id}",
+            )
+            draft.holder_id = actor.staff_id
+            draft.updated_at = now
+            uow.session.add(draft)
+            uow.flush()
         if draft is None:
             assert goal.id is not None
             draft = EvaluationDraft(
@@ -397,6 +420,14 @@ def start_evaluation(
         return view
 
 
+def _holder_owns(uow: UnitOfWork, draft: EvaluationDraft, resident: Resident, today: date) -> bool:
+    staff = uow.staff.get(draft.holder_id)
+    holder = uow.staff.actor(staff.telegram_user_id) if staff is not None else None
+    if holder is None or not holder.has_access(today):
+        return False
+    return owns_resident_plan(uow, holder, resident)
+
+
 def _held_by(uow: UnitOfWork, draft: EvaluationDraft, tz: ZoneInfo) -> Conflict:
     holder = uow.staff.get(draft.holder_id)
     return Conflict(
@@ -407,7 +438,7 @@ def _held_by(uow: UnitOfWork, draft: EvaluationDraft, tz: ZoneInfo) -> Conflict:
 
 
 def _own_draft(
-    uow: UnitOfWork, actor: Actor, draft_id: int, *, require_active: bool = True
+    uow: UnitOfWork, actor: Actor, draft_id: int
 ) -> tuple[EvaluationDraft, Goal, SubGoal | None, Resident]:
     draft = uow.evaluation_drafts.get(draft_id, lock=True)
     if draft is None:
@@ -417,7 +448,7 @@ def _own_draft(
     kind: Kind = "sub_goal" if draft.sub_goal_id is not None else "goal"
     target_id = draft.sub_goal_id if draft.sub_goal_id is not None else draft.goal_id
     goal, sub_goal, resident = _load_target(uow, actor, kind, target_id)
-    if require_active and (sub_goal or goal).status != "active":
+    if (sub_goal or goal).status != "active":
         # Ended through /maal while the draft waited: there is nothing left to evaluate.
         raise Conflict("evaluations.target_ended")
     return draft, goal, sub_goal, resident
@@ -500,13 +531,16 @@ def answer_text(
             day = parse_danish_date(text, today)
             if day > today:
                 raise InvalidInput("evaluations.date_in_future")
+            start = _period_start(uow, goal, sub_goal)
+            if day < start:
+                raise InvalidInput("evaluations.date_before_period", start=format_date(start))
             answers["evaluated_on"] = day.isoformat()
         elif step in TEXT_STEPS:
             answers[step] = _answer(text)
         elif step == "adjust_text":
             answers["new_text"] = clean_text(text)
         elif step == "adjust_method":
-            answers["new_method"] = _answer(text)
+            answers["new_method"] = clean_text(text)  # the method column's limit, as in /maal
         elif step == "next_date":
             evaluated_on = date.fromisoformat(answers.get("evaluated_on", today.isoformat()))
             proposed = parse_danish_date(text, today)
@@ -577,9 +611,13 @@ def choose(
 def discard_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int) -> None:
     """Throw the actor's draft away; nothing is saved."""
     with uow:
-        draft, _goal, _sub_goal, resident = _own_draft(
-            uow, actor, draft_id, require_active=False
-        )
+        # The holder may always throw their own draft away, also after leaving the team.
+        draft = uow.evaluation_drafts.get(draft_id, lock=True)
+        if draft is None:
+            raise NotFound("evaluations.draft_gone")
+        if draft.holder_id != actor.staff_id:
+            raise NotAllowed("evaluations.not_your_draft")
+        goal = uow.goals.get(draft.goal_id)
         uow.evaluation_drafts.delete(draft)
         uow.audit.record(
             at=clock.now(),
@@ -587,7 +625,7 @@ def discard_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int) ->
             action="delete",
             entity="evaluation_draft",
             entity_id=draft_id,
-            resident_id=resident.id,
+            resident_id=goal.resident_id if goal is not None else None,
         )
         uow.commit()
 
@@ -665,7 +703,19 @@ def finish_evaluation(
             target.end_reason = "evaluering"
             if sub_goal is None:
                 for child in uow.goals.sub_goals_of(goal.id):
+                    assert child.id is not None
+                    uow.goals.add_revision(
+                        sub_goal_id=child.id,
+                        version=child.version,
+                        snapshot=_snapshot(child),
+                        change="end",
+                        changed_at=now,
+                        changed_by_id=actor.staff_id,
+                    )
+                    child.version += 1
                     child.status, child.ended_on, child.end_reason = "ended", evaluated_on, "mål"
+                    child.next_evaluation_on = None
+                    child.updated_at = now
                     uow.session.add(child)
         target.next_evaluation_on = next_on
         target.updated_at = now

@@ -55,11 +55,17 @@ def visible_resident(uow: UnitOfWork, actor: Actor, resident_id: int) -> Residen
     return resident
 
 
+def owns_resident_plan(uow: UnitOfWork, actor: Actor, resident: Resident) -> bool:
+    """Tell whether the actor owns this resident's plan: kontaktteam or a department leader."""
+    assert resident.id is not None
+    on_team = uow.contact_teams.is_member(resident.id, actor.staff_id)
+    return owns_plan(actor, _scope(resident), on_contact_team=on_team)
+
+
 def owned_resident(uow: UnitOfWork, actor: Actor, resident_id: int) -> Resident:
     """Return a resident whose plan the actor owns: kontaktteam or a leader of the department."""
     resident = visible_resident(uow, actor, resident_id)
-    on_team = uow.contact_teams.is_member(resident_id, actor.staff_id)
-    if not owns_plan(actor, _scope(resident), on_contact_team=on_team):
+    if not owns_resident_plan(uow, actor, resident):
         raise NotAllowed("plans.not_owner")
     return resident
 

@@ -168,6 +168,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Svaret er for langt: højst {limit} tegn.",
         "The answer is too long: at most {limit} characters.",
     ),
+    "evaluations.date_before_period": (
+        "Evalueringsdatoen kan ikke ligge før perioden, der evalueres (fra {start}).",
+        "The evaluation date cannot be before the period being evaluated (from {start}).",
+    ),
     "evaluations.date_in_future": (
         "Evalueringsdatoen kan ikke ligge i fremtiden.",
         "The evaluation date cannot be in the future.",

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from bot.clock import FixedClock
 from bot.domain.access import Actor, Role
-from bot.domain.errors import Conflict, DomainError, NotAllowed
+from bot.domain.errors import Conflict, DomainError, InvalidInput, NotAllowed
 from bot.services import evaluations
 from bot.storage.models import DiaryNote, Evaluation, EvaluationDraft, SubGoal
 from bot.storage.uow import UnitOfWorkFactory
@@ -174,3 +174,96 @@ def test_the_first_transfer_mark_stands(make_uow: UnitOfWorkFactory, world: Plan
 
     assert marked.transferred_at == NOW
     assert (again.transferred_at, again.transferred_by) == (NOW, "Bo")
+
+
+def test_a_draft_whose_holder_left_the_team_is_taken_over(
+    make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    sub_goal_id = _sub_goal(make_uow, world)
+    clock = FixedClock(NOW)
+    holder, colleague = _actor(make_uow, 41), _actor(make_uow, 42)
+    view = evaluations.start_evaluation(make_uow(), clock, TZ, holder, "sub_goal", sub_goal_id)
+    evaluations.choose(make_uow(), clock, TZ, holder, view.draft_id, "today")
+    with pytest.raises(Conflict):
+        evaluations.start_evaluation(make_uow(), clock, TZ, colleague, "sub_goal", sub_goal_id)
+    with make_uow() as uow:
+        uow.contact_teams.remove(world.resident, world.staff)
+        uow.commit()
+
+    taken = evaluations.start_evaluation(make_uow(), clock, TZ, colleague, "sub_goal", sub_goal_id)
+
+    assert (taken.draft_id, taken.step, taken.resumed) == (view.draft_id, "progress", True)
+    with Session(make_uow.engine) as session:
+        [draft] = session.exec(select(EvaluationDraft)).all()
+    assert draft.holder_id == world.other_staff
+
+
+def test_the_holder_can_discard_a_draft_after_leaving_the_team(
+    make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    sub_goal_id = _sub_goal(make_uow, world)
+    clock = FixedClock(NOW)
+    holder = _actor(make_uow, 41)
+    view = evaluations.start_evaluation(make_uow(), clock, TZ, holder, "sub_goal", sub_goal_id)
+    with make_uow() as uow:
+        uow.contact_teams.remove(world.resident, world.staff)
+        uow.commit()
+    with pytest.raises(NotAllowed):
+        evaluations.discard_draft(make_uow(), clock, _actor(make_uow, 42), view.draft_id)
+
+    evaluations.discard_draft(make_uow(), clock, holder, view.draft_id)
+
+    with Session(make_uow.engine) as session:
+        assert session.exec(select(EvaluationDraft)).all() == []
+
+
+def test_answers_are_held_to_the_period_and_the_columns(
+    make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    sub_goal_id = _sub_goal(make_uow, world)
+    clock = FixedClock(NOW)
+    actor = _actor(make_uow, 41)
+    view = evaluations.start_evaluation(make_uow(), clock, TZ, actor, "sub_goal", sub_goal_id)
+    with pytest.raises(InvalidInput) as before:
+        evaluations.answer_text(make_uow(), clock, TZ, actor, view.draft_id, "31.8.2026")
+    assert before.value.text_key == "evaluations.date_before_period"
+    evaluations.answer_text(make_uow(), clock, TZ, actor, view.draft_id, "1.9.2026")
+    for text in ("går godt", "mere ro", "billeder virker", "ingen ændringer", "Mia deltog"):
+        evaluations.answer_text(make_uow(), clock, TZ, actor, view.draft_id, text)
+    evaluations.choose(make_uow(), clock, TZ, actor, view.draft_id, "decide", 1)  # Justér
+    evaluations.choose(make_uow(), clock, TZ, actor, view.draft_id, "keep")
+    with pytest.raises(InvalidInput) as long_method:
+        evaluations.answer_text(make_uow(), clock, TZ, actor, view.draft_id, "m" * 2001)
+    assert long_method.value.text_key == "goals.text_too_long"
+    evaluations.answer_text(make_uow(), clock, TZ, actor, view.draft_id, "m" * 2000)
+    evaluations.choose(make_uow(), clock, TZ, actor, view.draft_id, "next")
+    evaluations.finish_evaluation(make_uow(), clock, TZ, actor, view.draft_id)
+    with Session(make_uow.engine) as session:
+        sub_goal = session.get(SubGoal, sub_goal_id)
+        assert sub_goal is not None
+        assert sub_goal.method == "m" * 2000
+
+
+def test_ending_a_goal_by_evaluation_keeps_its_sub_goals_history(
+    make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    goal_id = goal_factories.goal(make_uow, world.resident, NOW, start_date=date(2026, 9, 1))
+    sub_goal_id = goal_factories.sub_goal(
+        make_uow, goal_id, NOW, start_date=date(2026, 9, 1), next_evaluation_on=date(2026, 12, 1)
+    )
+    clock = FixedClock(NOW)
+    actor = _actor(make_uow, 41)
+    view = evaluations.start_evaluation(make_uow(), clock, TZ, actor, "goal", goal_id)
+    evaluations.choose(make_uow(), clock, TZ, actor, view.draft_id, "today")
+    for text in ("nået", "stor", "gode", "afsluttes", "Mia deltog"):
+        evaluations.answer_text(make_uow(), clock, TZ, actor, view.draft_id, text)
+    evaluations.choose(make_uow(), clock, TZ, actor, view.draft_id, "decide", 2)  # Afslut
+    evaluations.finish_evaluation(make_uow(), clock, TZ, actor, view.draft_id)
+
+    with make_uow() as uow:
+        [revision] = uow.goals.revisions_of(sub_goal_id=sub_goal_id)
+        sub_goal = uow.goals.get_sub_goal(sub_goal_id)
+        assert (revision.change, revision.version) == ("end", 1)
+        assert sub_goal is not None
+        ended = (sub_goal.status, sub_goal.version, sub_goal.next_evaluation_on)
+    assert ended == ("ended", 2, None)

@@ -232,7 +232,7 @@ def test_a_local_scale_and_threshold() -> None:
     [
         ("indicator_scale", "Kun én"),
         ("indicator_scale", "a;;b"),
-        ("indicator_scale", ";".join(f"trin {n}" for n in range(11))),
+        ("indicator_scale", ";".join(f"trin {n}" for n in range(9))),
         ("response_rate_warning_percent", 0),
         ("response_rate_warning_percent", 101),
     ],
