@@ -31,6 +31,7 @@ class UserData:
     goal_form: dict[str, str] = field(default_factory=dict)
     contact_team_resident_id: int | None = None
     evaluation_draft_id: int | None = None
+    reason_draft_id: int | None = None  # the note card waiting for a typed reason
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""

@@ -170,6 +170,9 @@ async def on_card_step(update: Update, context: CustomContext) -> str | int | No
         return None
     press, card = done
     if card.status == "open" and card.picking == "reason":
+        assert context.user_data is not None
+        # Only this card takes the next text as its reason; any other text is a quick note.
+        context.user_data.reason_draft_id = card.draft_id
         return WAITING_REASON
     if press.action == NoteCardPress.PICK_REASON:
         return ConversationHandler.END
@@ -182,9 +185,12 @@ async def take_missing_reason(update: Update, context: CustomContext) -> int:
     message = update.effective_message
     assert message is not None and message.text is not None
     s = context.services
+    assert context.user_data is not None
+    draft_id = context.user_data.reason_draft_id
     card = await context.run(
-        notes.give_typed_reason, s.clock, s.directory, context.me, message.text
+        notes.give_typed_reason, s.clock, s.directory, context.me, draft_id, message.text
     )
+    context.user_data.reason_draft_id = None  # taken, or (None) no card waits any more
     if card is None:
         # No card waits for a reason any more (saved or cancelled): a quick note of its own.
         await _quick_note(update, context)

@@ -606,11 +606,18 @@ def give_reason(
 
 
 def give_typed_reason(
-    uow: UnitOfWork, clock: Clock, directory: Directory, actor: Actor, text: str
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft_id: int | None,
+    text: str,
 ) -> Card | None:
-    """Put a typed reason on the card that waits for one; None when no card waits."""
+    """Put a typed reason on the card that asked for it; None when that card no longer waits."""
+    if draft_id is None:
+        return None
     with uow:
-        draft = uow.drafts.awaiting_reason(actor.staff_id, MISSING_WORK_KIND)
+        draft = uow.drafts.awaiting_reason(draft_id, actor.staff_id, MISSING_WORK_KIND)
         if draft is None:
             return None
         card = _set_reason(uow, clock, directory, actor, draft, _clean_reason(text))

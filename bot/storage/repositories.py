@@ -493,22 +493,21 @@ class DraftRepository(_Repository):
         rows = self._core(_SUB_GOAL_CHOICES, {"resident_id": resident_id})
         return [SubGoalChoice(*tuple(row)) for row in rows]
 
-    def awaiting_reason(self, author_id: int, missing_kind: str) -> NoteDraft | None:
-        """Return the author's open draft of the given kind that has a sub-goal but no reason.
-
-        The most recently touched one: the card the person last pressed a button on.
-        """
+    def awaiting_reason(
+        self, draft_id: int, author_id: int, missing_kind: str
+    ) -> NoteDraft | None:
+        """Return the author's draft if it is open, of this kind, with a sub-goal but no reason."""
         stmt = (
             select(NoteDraft)
             .join(DiaryType, col(DiaryType.id) == col(NoteDraft.diary_type_id))
             .where(
+                NoteDraft.id == draft_id,
                 NoteDraft.author_id == author_id,
                 NoteDraft.status == "open",
                 DiaryType.kind == missing_kind,
                 col(NoteDraft.sub_goal_id).is_not(None),
                 col(NoteDraft.missing_reason).is_(None),
             )
-            .order_by(col(NoteDraft.updated_at).desc(), col(NoteDraft.id).desc())
         )
         return self.session.exec(stmt).first()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -599,3 +599,24 @@ async def test_missing_work_in_the_step_by_step_note(
         "ingen tid i dag",
     )
     assert len(all_drafts(bot.uow.engine)) == 1
+
+
+async def test_an_older_card_waiting_for_a_reason_never_takes_a_later_text(
+    bot: BotHarness, team: Team, plan: Plan
+) -> None:
+    # Monday: a card left waiting for its reason.
+    await bot.send(team.user, "mia delmål ingen tid i dag")
+    await bot.press(team.user, FIRST)
+    monday = all_drafts(bot.uow.engine)[0]
+    await bot.send(team.user, "/mine")  # another command quietly leaves the waiting
+    # Tuesday: a second card to the same point, then cancelled from its own button.
+    bot.clock.advance(timedelta(days=1))
+    await bot.send(team.user, "mia delmål heller ikke i dag")
+    await bot.press(team.user, FIRST)
+    await bot.press(team.user, "Annullér")
+
+    await bot.send(team.user, "oliver komm vinkede")
+
+    drafts = {d.id: d for d in all_drafts(bot.uow.engine)}
+    assert drafts[monday.id].missing_reason is None  # Monday's card did not take the text
+    assert card_text(bot, team) == f"📝 Ny note\nBeboer: Oliver\nType: {KOMM}\n\nvinkede"
