@@ -285,3 +285,32 @@ def summarize(
 
 def _overlaps(span: tuple[date, date], start: date, end: date) -> bool:
     return span[0] <= end and start <= span[1]
+
+
+def combine(
+    parts: Sequence[tuple[ScoreSummary, Sequence[tuple[datetime, int]]]],
+    *,
+    threshold: float = LOW_RATE_THRESHOLD,
+) -> ScoreSummary | None:
+    """Pool the summaries of a goal's sub-goals (each with its scores in the period).
+
+    Counts and slots add up, the mean is over all scores, the latest is the newest score of
+    any sub-goal, the trend is fitted to all of them; None when no sub-goal is scored.
+    """
+    if not parts:
+        return None
+    points = sorted((point for _, scores in parts for point in scores), key=lambda p: p[0])
+    values = [score for _, score in points]
+    scored = sum(summary.scored_slots for summary, _ in parts)
+    expected = sum(summary.opportunities for summary, _ in parts)
+    rate = min(1.0, scored / expected) if expected else None
+    return ScoreSummary(
+        count=len(values),
+        latest=values[-1] if values else None,
+        mean=sum(values) / len(values) if values else None,
+        trend=trend(points),
+        response_rate=rate,
+        low=rate is not None and rate < threshold,
+        scored_slots=scored,
+        opportunities=expected,
+    )

@@ -453,7 +453,7 @@ async def _send_evidence(update: Update, context: CustomContext, view: DraftView
             chat.id,
             tx("evaluations.resumed", date=format_date(view.updated_at.astimezone(tz).date())),
         )
-    if view.kind == "sub_goal" and summary is not None:
+    if summary is not None:
         png = await asyncio.to_thread(
             score_chart_png,
             list(view.chart_points),

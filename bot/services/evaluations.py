@@ -32,7 +32,13 @@ from bot.domain.goals import (
     next_evaluation_date,
 )
 from bot.domain.notes import shorten
-from bot.domain.scores import DEFAULT_SHIFTS, LOW_RATE_THRESHOLD, summarize
+from bot.domain.scores import (
+    DEFAULT_SHIFTS,
+    LOW_RATE_THRESHOLD,
+    ScoreSummary,
+    combine,
+    summarize,
+)
 from bot.services.plans import owned_resident, owns_resident_plan
 from bot.storage.models import (
     EVALUATION_TEXT_MAX,
@@ -188,14 +194,13 @@ def build_evidence(
     threshold: float = LOW_RATE_THRESHOLD,
 ) -> tuple[Evidence, tuple[tuple[date, int], ...]]:
     """Gather the period's sub-goal diary, missing work and scores, and the chart's points."""
-    if sub_goal is not None:
-        assert sub_goal.id is not None
-        sub_goal_ids = [sub_goal.id]
-    else:
-        assert goal.id is not None
-        sub_goal_ids = [
-            s.id for s in uow.goals.sub_goals_of(goal.id, include_ended=True) if s.id is not None
-        ]
+    # A goal's evidence is its sub-goals' together: their diaries, and their scores pooled.
+    subs = (
+        [sub_goal]
+        if sub_goal is not None
+        else uow.goals.sub_goals_of(goal.id or 0, include_ended=True)
+    )
+    sub_goal_ids = [s.id for s in subs if s.id is not None]
     start = min(_period_start(uow, goal, sub_goal), today)
     rows = uow.evaluations.sub_goal_notes(
         sub_goal_ids, _local_day_start(start, tz), _local_day_start(today + timedelta(days=1), tz)
@@ -210,27 +215,30 @@ def build_evidence(
         (note.created_at, author, shorten(note.text, LATEST_NOTE_CHARS))
         for note, author in reversed(diary[-LATEST_NOTES:])
     )
-    scores = None
-    points: tuple[tuple[date, int], ...] = ()
-    if sub_goal is not None and sub_goal.id is not None:
-        frequency = ScoringFrequency(sub_goal.scoring_frequency)
+    parts: list[tuple[ScoreSummary, list[tuple[datetime, int]]]] = []
+    chart: list[tuple[date, int]] = []
+    for scored_sub in subs:
+        assert scored_sub.id is not None
+        frequency = ScoringFrequency(scored_sub.scoring_frequency)
         # Weekly slots are dated on their Monday: reach back so the first week is included.
-        rows_scores = uow.scores.scores_between(sub_goal.id, start - timedelta(days=6), today)
+        rows_scores = uow.scores.scores_between(scored_sub.id, start - timedelta(days=6), today)
         scored = [(s.scored_at, s.score, s.slot_key) for s in rows_scores]
-        if scored or frequency is not ScoringFrequency.NONE:
-            scores = summarize(
-                scored,
-                frequency,
-                (start, today),
-                (sub_goal.start_date, sub_goal.ended_on),
-                shifts=DEFAULT_SHIFTS,
-                threshold=threshold,
-            )
-        points = tuple(
-            (s.scored_at.astimezone(tz).date(), s.score)
-            for s in rows_scores
-            if s.scored_at.astimezone(tz).date() >= start
+        if not scored and frequency is ScoringFrequency.NONE:
+            continue
+        summary = summarize(
+            scored,
+            frequency,
+            (start, today),
+            (scored_sub.start_date, scored_sub.ended_on),
+            shifts=DEFAULT_SHIFTS,
+            threshold=threshold,
         )
+        in_period = [(s.scored_at, s.score) for s in rows_scores
+                     if s.scored_at.astimezone(tz).date() >= start]  # fmt: skip
+        parts.append((summary, in_period))
+        chart += [(when.astimezone(tz).date(), score) for when, score in in_period]
+    scores = parts[0][0] if sub_goal is not None and parts else combine(parts, threshold=threshold)
+    points = tuple(sorted(chart))
     evidence = Evidence(
         period_start=start,
         period_end=today,

@@ -334,7 +334,8 @@ async def test_a_goal_evaluation_that_ends_the_goal_ends_its_sub_goals(
     await bot.press(plan.leader, _button_label(bot, plan.leader, "Mål: Mia kommunikerer"))
     evidence = next(t for t in bot.texts(plan.leader) if t.startswith("🎯 Mål"))
     assert "Noter i delmålsdagbogen: 10" in evidence  # the sub-goals' diaries together
-    assert bot.api.calls_to("sendPhoto") == []
+    assert "Svarprocent: 11 % (10/84)" in evidence  # and their scores, pooled
+    assert len(bot.api.calls_to("sendPhoto")) == 1
     await bot.send(plan.leader, "20.11.2026")
     await _answer_all(bot, plan.leader)
     await bot.press(plan.leader, "Afslut")

@@ -15,10 +15,12 @@ from bot.domain.scores import (
     LOW_RATE_THRESHOLD,
     IndicatorScale,
     ScaleLevel,
+    ScoreSummary,
     Shift,
     Slot,
     Trend,
     active_days,
+    combine,
     opportunities,
     response_rate,
     slope_per_30_days,
@@ -491,3 +493,22 @@ def test_default_shifts_are_dag_aften_nat() -> None:
         ("aften", 15),
         ("nat", 23),
     ]
+
+
+def test_combine_pools_the_sub_goals_of_a_goal() -> None:
+    day = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+    daily = ScoreSummary(2, 4, 3.0, Trend.FOR_FAA, 0.5, False, 2, 4)
+    weekly = ScoreSummary(1, 1, 1.0, Trend.FOR_FAA, 1.0, False, 1, 1)
+    pooled = combine(
+        [
+            (daily, [(day, 2), (day + timedelta(days=2), 4)]),
+            (weekly, [(day + timedelta(days=1), 1)]),
+        ],
+        threshold=0.7,
+    )
+    assert pooled is not None
+    assert (pooled.count, pooled.latest, pooled.scored_slots, pooled.opportunities) == (3, 4, 3, 5)
+    assert pooled.mean == pytest.approx(7 / 3)
+    assert pooled.response_rate == pytest.approx(0.6)
+    assert pooled.low is True
+    assert combine([]) is None
