@@ -146,17 +146,21 @@ def _interval(goal: Goal) -> EvaluationInterval:
 
 
 def _load_target(
-    uow: UnitOfWork, actor: Actor, kind: Kind, target_id: int
+    uow: UnitOfWork, actor: Actor, kind: Kind, target_id: int, *, lock: bool = False
 ) -> tuple[Goal, SubGoal | None, Resident]:
-    """Return the goal (and sub-goal) of a target the actor owns; refuse anything else."""
+    """Return the goal (and sub-goal) of a target the actor owns; refuse anything else.
+
+    lock=True holds the rows (PostgreSQL) until commit, as /maal's edits do: a decision and a
+    concurrent edit or end of the same goal then happen one after the other.
+    """
     sub_goal: SubGoal | None = None
     if kind == "sub_goal":
-        sub_goal = uow.goals.get_sub_goal(target_id)
+        sub_goal = uow.goals.get_sub_goal(target_id, lock=lock)
         if sub_goal is None:
             raise NotFound()
-        goal = uow.goals.get(sub_goal.goal_id)
+        goal = uow.goals.get(sub_goal.goal_id, lock=lock)
     else:
-        goal = uow.goals.get(target_id)
+        goal = uow.goals.get(target_id, lock=lock)
     if goal is None:
         raise NotFound()
     resident = owned_resident(uow, actor, goal.resident_id)
@@ -446,7 +450,7 @@ def _held_by(uow: UnitOfWork, draft: EvaluationDraft, tz: ZoneInfo) -> Conflict:
 
 
 def _own_draft(
-    uow: UnitOfWork, actor: Actor, draft_id: int
+    uow: UnitOfWork, actor: Actor, draft_id: int, *, lock_target: bool = False
 ) -> tuple[EvaluationDraft, Goal, SubGoal | None, Resident]:
     draft = uow.evaluation_drafts.get(draft_id, lock=True)
     if draft is None:
@@ -455,7 +459,7 @@ def _own_draft(
         raise NotAllowed("evaluations.not_your_draft")
     kind: Kind = "sub_goal" if draft.sub_goal_id is not None else "goal"
     target_id = draft.sub_goal_id if draft.sub_goal_id is not None else draft.goal_id
-    goal, sub_goal, resident = _load_target(uow, actor, kind, target_id)
+    goal, sub_goal, resident = _load_target(uow, actor, kind, target_id, lock=lock_target)
     if (sub_goal or goal).status != "active":
         # Ended through /maal while the draft waited: there is nothing left to evaluate.
         raise Conflict("evaluations.target_ended")
@@ -656,7 +660,7 @@ def finish_evaluation(
     now = clock.now()
     today = now.astimezone(tz).date()
     with uow:
-        draft, goal, sub_goal, resident = _own_draft(uow, actor, draft_id)
+        draft, goal, sub_goal, resident = _own_draft(uow, actor, draft_id, lock_target=True)
         if draft.step != "summary":
             raise Conflict("evaluations.not_complete")
         answers = _answers(draft)

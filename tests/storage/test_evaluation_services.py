@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.clock import FixedClock
@@ -267,3 +268,28 @@ def test_ending_a_goal_by_evaluation_keeps_its_sub_goals_history(
         assert sub_goal is not None
         ended = (sub_goal.status, sub_goal.version, sub_goal.next_evaluation_on)
     assert ended == ("ended", 2, None)
+
+
+def test_saving_locks_the_goal_or_sub_goal_it_changes(
+    make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    sub_goal_id = _sub_goal(make_uow, world)
+    clock = FixedClock(NOW)
+    actor = _actor(make_uow, 41)
+    view = evaluations.start_evaluation(make_uow(), clock, TZ, actor, "sub_goal", sub_goal_id)
+    _answer_everything(make_uow, clock, actor, view.draft_id)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(make_uow.engine, "before_cursor_execute", record)
+    try:
+        evaluations.finish_evaluation(make_uow(), clock, TZ, actor, view.draft_id)
+    finally:
+        sa.event.remove(make_uow.engine, "before_cursor_execute", record)
+
+    locked = [s for s in statements if s.endswith("FOR UPDATE") and "FROM sub_goal" in s]
+    # SQLite has no row locks (its writers take the whole database with BEGIN IMMEDIATE).
+    expected = 1 if make_uow.engine.dialect.name == "postgresql" else 0
+    assert len(locked) == expected
