@@ -75,11 +75,15 @@ def reset_flow_data(context: CustomContext) -> None:
 
 @flow_step
 async def cancel_flow(update: Update, context: CustomContext) -> int:
-    """Leave whatever flow is going on; nothing half-done is kept."""
+    """Leave whatever flow is going on; nothing half-done is kept, except an evaluation draft."""
+    paused_evaluation = (
+        context.user_data is not None and context.user_data.evaluation_draft_id is not None
+    )
     reset_flow_data(context)
     await context.run(notes.cancel_guided, context.services.clock, context.me)
     assert update.effective_message is not None
-    await update.effective_message.reply_text(context.tx("common.cancelled"))
+    key = "evaluations.kept" if paused_evaluation else "common.cancelled"
+    await update.effective_message.reply_text(context.tx(key))
     return ConversationHandler.END
 
 

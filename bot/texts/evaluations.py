@@ -25,8 +25,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• {date} – {label} – {decision}{transferred}",
     ),
     "evaluations.past_transferred": (" ✅ overført", " ✅ transferred"),
-    "evaluations.button_goal": ("🎯 {label}", "🎯 {label}"),
-    "evaluations.button_sub_goal": ("↳ {label}", "↳ {label}"),
     "evaluations.button_due": ("{label} (frist {date})", "{label} (due {date})"),
     "evaluations.button_mine": ("✏️ Kladde: {label}", "✏️ Draft: {label}"),
     "evaluations.button_held": ("🔒 {name}: {label}", "🔒 {name}: {label}"),
@@ -65,8 +63,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The evaluation is not finished yet: answer the last questions first.",
     ),
     "evaluations.kept": (
-        "Kladden er gemt. Fortsæt med /evaluer {resident}.",
-        "The draft is saved. Continue with /evaluer {resident}.",
+        "Evalueringen er sat på pause – dine svar er gemt i kladden. "
+        "Fortsæt med /evaluer og beboerens navn.",
+        "The evaluation is paused – your answers are saved in the draft. "
+        "Continue with /evaluer and the resident's name.",
     ),
     # Evidence
     "evaluations.evidence": (
@@ -182,7 +182,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "evaluations.button_next": ("Brug {date}", "Use {date}"),
     "evaluations.button_save": ("💾 Gem evaluering", "💾 Save evaluation"),
     "evaluations.button_discard": ("🗑 Kassér kladde", "🗑 Discard draft"),
-    "evaluations.button_start": ("▶️ Start evalueringen", "▶️ Start the evaluation"),
     "evaluations.button_transfer": ("📥 Overført til journal", "📥 Transferred to journal"),
     "evaluations.discarded": (
         "🗑 Kladden er kasseret. Intet er gemt.",

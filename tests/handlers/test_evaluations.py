@@ -284,6 +284,10 @@ async def test_a_draft_survives_a_restart_and_is_resumed(
 
     # Days later, after /annuller: /evaluer offers the draft, and it goes on where it stopped.
     await bot.send(team.user, "/annuller")
+    assert bot.last(team.user).text == (
+        "Evalueringen er sat på pause – dine svar er gemt i kladden. "
+        "Fortsæt med /evaluer og beboerens navn."
+    )
     assert len(_drafts(bot)) == 1
     bot.clock.advance(timedelta(days=3))
     await bot.send(team.user, "/evaluer Mia")
