@@ -39,6 +39,7 @@ from bot.domain.scores import (
     combine,
     summarize,
 )
+from bot.services.goals import end_sub_goal_row, goal_snapshot, sub_goal_snapshot
 from bot.services.plans import owned_resident, owns_resident_plan
 from bot.storage.models import (
     EVALUATION_TEXT_MAX,
@@ -642,11 +643,6 @@ def discard_draft(uow: UnitOfWork, clock: Clock, actor: Actor, draft_id: int) ->
         uow.commit()
 
 
-def _snapshot(target: Goal | SubGoal) -> str:
-    data = target.model_dump(mode="json", exclude={"id"})
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
 def finish_evaluation(
     uow: UnitOfWork,
     clock: Clock,
@@ -699,7 +695,9 @@ def finish_evaluation(
                 goal_id=goal.id if sub_goal is None else None,
                 sub_goal_id=sub_goal.id if sub_goal is not None else None,
                 version=target.version,
-                snapshot=_snapshot(target),
+                snapshot=sub_goal_snapshot(sub_goal)
+                if sub_goal is not None
+                else goal_snapshot(uow, goal),
                 change=change,
                 changed_at=now,
                 changed_by_id=actor.staff_id,
@@ -715,20 +713,7 @@ def finish_evaluation(
             target.end_reason = "evaluering"
             if sub_goal is None:
                 for child in uow.goals.sub_goals_of(goal.id):
-                    assert child.id is not None
-                    uow.goals.add_revision(
-                        sub_goal_id=child.id,
-                        version=child.version,
-                        snapshot=_snapshot(child),
-                        change="end",
-                        changed_at=now,
-                        changed_by_id=actor.staff_id,
-                    )
-                    child.version += 1
-                    child.status, child.ended_on, child.end_reason = "ended", evaluated_on, "mål"
-                    child.next_evaluation_on = None
-                    child.updated_at = now
-                    uow.session.add(child)
+                    end_sub_goal_row(uow, clock, actor, child, "mål", evaluated_on)
         target.next_evaluation_on = next_on
         target.updated_at = now
         uow.session.add(target)

@@ -431,7 +431,8 @@ def create_sub_goal(
         return view
 
 
-def _goal_snapshot(uow: UnitOfWork, goal: Goal) -> str:
+def goal_snapshot(uow: UnitOfWork, goal: Goal) -> str:
+    """Return a goal's fields (contexts too) as the JSON a goal_revision keeps."""
     assert goal.id is not None
     contexts = sorted(t.id or 0 for t in uow.goals.contexts(goal.id))
     return json.dumps(
@@ -457,7 +458,8 @@ def _goal_snapshot(uow: UnitOfWork, goal: Goal) -> str:
     )
 
 
-def _sub_snapshot(sub: SubGoal) -> str:
+def sub_goal_snapshot(sub: SubGoal) -> str:
+    """Return a sub-goal's fields as the JSON a goal_revision keeps."""
     return json.dumps(
         {
             "text": sub.text,
@@ -592,7 +594,7 @@ def edit_goal(
     with uow:
         goal = _owned_goal(uow, actor, goal_id, lock=True)
         assert goal.id is not None
-        snapshot = _goal_snapshot(uow, goal)
+        snapshot = goal_snapshot(uow, goal)
         old_version = goal.version
         if not _apply_goal_field(uow, goal, field, value, today):
             return _goal_view(uow, goal), False
@@ -628,7 +630,7 @@ def edit_sub_goal(
     with uow:
         goal, sub = _owned_sub_goal(uow, actor, sub_goal_id, lock=True)
         assert sub.id is not None
-        snapshot = _sub_snapshot(sub)
+        snapshot = sub_goal_snapshot(sub)
         old_version = sub.version
         if not _apply_sub_goal_field(sub, field, value):
             return _sub_view(sub), False
@@ -657,14 +659,15 @@ def clean_end_reason(reason: str) -> str:
     return clean_text(reason)
 
 
-def _end_sub(
+def end_sub_goal_row(
     uow: UnitOfWork, clock: Clock, actor: Actor, sub: SubGoal, reason: str, today: date
 ) -> None:
+    """End a sub-goal inside the caller's unit of work, keeping its fields as a revision."""
     now = clock.now()
     uow.goals.add_revision(
         sub_goal_id=sub.id,
         version=sub.version,
-        snapshot=_sub_snapshot(sub),
+        snapshot=sub_goal_snapshot(sub),
         change="end",
         changed_at=now,
         changed_by_id=actor.staff_id,
@@ -694,13 +697,13 @@ def end_goal(
         uow.goals.add_revision(
             goal_id=goal.id,
             version=goal.version,
-            snapshot=_goal_snapshot(uow, goal),
+            snapshot=goal_snapshot(uow, goal),
             change="end",
             changed_at=now,
             changed_by_id=actor.staff_id,
         )
         for sub in subs:
-            _end_sub(uow, clock, actor, sub, reason, today)
+            end_sub_goal_row(uow, clock, actor, sub, reason, today)
             _audit(uow, clock, actor, "end", "sub_goal", sub.id, goal.resident_id, "with_goal")
         goal.status = ENDED
         goal.ended_on = today
@@ -725,7 +728,7 @@ def end_sub_goal(
     reason = clean_end_reason(reason)
     with uow:
         goal, sub = _owned_sub_goal(uow, actor, sub_goal_id, lock=True)
-        _end_sub(uow, clock, actor, sub, reason, today)
+        end_sub_goal_row(uow, clock, actor, sub, reason, today)
         _audit(uow, clock, actor, "end", "sub_goal", sub.id, goal.resident_id)
         view = _sub_view(sub)
         uow.commit()
