@@ -905,16 +905,27 @@ def _field_markup(tx: Texts, mode: str, target: int) -> InlineKeyboardMarkup:
     )
 
 
-@flow_step
-async def start_edit_goal(update: Update, context: CustomContext) -> str:
-    """Start editing a goal I own: ask which field."""
+async def _open_form(
+    update: Update, context: CustomContext, mode: str, *, sub_goal: bool
+) -> tuple[GoalView, SubGoalView | None]:
+    """Start an edit or end form on the pressed goal or sub-goal, which I must own."""
     query = update.callback_query
     assert query is not None
     press = GoalPress.parse(query.data)
-    goal = await context.read(goals.owned_goal, context.me, press.target)
+    sub = await context.read(goals.owned_sub_goal, context.me, press.target) if sub_goal else None
+    goal_id = sub.goal_id if sub is not None else press.target
+    goal = await context.read(goals.owned_goal, context.me, goal_id)
     reset_flow_data(context)
-    _form(context).update(mode=EDIT_GOAL, subject=str(goal.id), resident_id=str(goal.resident_id))
+    subject = sub.id if sub is not None else goal.id
+    _form(context).update(mode=mode, subject=str(subject), resident_id=str(goal.resident_id))
     await query.answer()
+    return goal, sub
+
+
+@flow_step
+async def start_edit_goal(update: Update, context: CustomContext) -> str:
+    """Start editing a goal I own: ask which field."""
+    goal, _ = await _open_form(update, context, EDIT_GOAL, sub_goal=False)
     await callback_message(update).reply_text(
         context.tx("plans.ask_field_goal", text=shorten(goal.text, SUMMARY_CHARS)),
         reply_markup=_field_markup(context.tx, EDIT_GOAL, goal.id),
@@ -925,14 +936,8 @@ async def start_edit_goal(update: Update, context: CustomContext) -> str:
 @flow_step
 async def start_edit_sub_goal(update: Update, context: CustomContext) -> str:
     """Start editing a sub-goal I own: ask which field."""
-    query = update.callback_query
-    assert query is not None
-    press = GoalPress.parse(query.data)
-    sub = await context.read(goals.owned_sub_goal, context.me, press.target)
-    goal = await context.read(goals.owned_goal, context.me, sub.goal_id)
-    reset_flow_data(context)
-    _form(context).update(mode=EDIT_SUB, subject=str(sub.id), resident_id=str(goal.resident_id))
-    await query.answer()
+    _, sub = await _open_form(update, context, EDIT_SUB, sub_goal=True)
+    assert sub is not None
     await callback_message(update).reply_text(
         context.tx("plans.ask_field_sub", text=shorten(sub.text, SUMMARY_CHARS)),
         reply_markup=_field_markup(context.tx, EDIT_SUB, sub.id),
@@ -1132,13 +1137,7 @@ def _reason_markup(tx: Texts, target: int) -> InlineKeyboardMarkup:
 @flow_step
 async def start_end_goal(update: Update, context: CustomContext) -> str:
     """Ask why a goal I own ends (its active sub-goals end with it)."""
-    query = update.callback_query
-    assert query is not None
-    press = GoalPress.parse(query.data)
-    goal = await context.read(goals.owned_goal, context.me, press.target)
-    reset_flow_data(context)
-    _form(context).update(mode=END_GOAL, subject=str(goal.id), resident_id=str(goal.resident_id))
-    await query.answer()
+    goal, _ = await _open_form(update, context, END_GOAL, sub_goal=False)
     tx = context.tx
     await callback_message(update).reply_text(
         tx(
@@ -1154,14 +1153,8 @@ async def start_end_goal(update: Update, context: CustomContext) -> str:
 @flow_step
 async def start_end_sub_goal(update: Update, context: CustomContext) -> str:
     """Ask why a sub-goal I own ends."""
-    query = update.callback_query
-    assert query is not None
-    press = GoalPress.parse(query.data)
-    sub = await context.read(goals.owned_sub_goal, context.me, press.target)
-    goal = await context.read(goals.owned_goal, context.me, sub.goal_id)
-    reset_flow_data(context)
-    _form(context).update(mode=END_SUB, subject=str(sub.id), resident_id=str(goal.resident_id))
-    await query.answer()
+    _, sub = await _open_form(update, context, END_SUB, sub_goal=True)
+    assert sub is not None
     await callback_message(update).reply_text(
         context.tx("plans.ask_end_sub", text=shorten(sub.text, SUMMARY_CHARS)),
         reply_markup=_reason_markup(context.tx, sub.id),
