@@ -6,4 +6,5 @@ the 18th birthday, missing mandatory goals); the sweep job that PTB's JobQueue r
 minutes; the delivery ledger (an outbox with a unique key per rule, subject, due date, stage
 and recipient); snoozing; and the digest that gives each person at most one message per sweep.
 The database is the source of truth; APScheduler is only the clock.
+The pure rules are in `rules.py`: `due_items(ResidentFacts, today) -> list[DueItem]`.
 """
