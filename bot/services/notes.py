@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from sqlalchemy.exc import IntegrityError
 
@@ -331,6 +331,22 @@ def _card(
     )
 
 
+def _store_card(
+    uow: UnitOfWork,
+    clock: Clock,
+    directory: Directory,
+    actor: Actor,
+    draft: NoteDraft,
+    **card: Any,
+) -> Card:
+    """Commit a changed draft and return its card (the tail of every card step)."""
+    draft.updated_at = clock.now()
+    uow.session.add(draft)
+    rendered = _card(uow, clock, directory, actor, draft, **card)
+    uow.commit()
+    return rendered
+
+
 def start_quick_note(
     uow: UnitOfWork,
     clock: Clock,
@@ -465,11 +481,7 @@ def pick_resident(
             draft.sub_goal_id = None
             draft.missing_reason = None
         draft.resident_id = resident_id
-        draft.updated_at = clock.now()
-        uow.session.add(draft)
-        card = _card(uow, clock, directory, actor, draft)
-        uow.commit()
-        return card
+        return _store_card(uow, clock, directory, actor, draft)
 
 
 def pick_type(
@@ -489,11 +501,7 @@ def pick_type(
         draft.diary_type_id = type_id
         if diary_type.kind != MISSING_WORK_KIND:
             draft.missing_reason = None  # only "Manglende arbejde" notes say why
-        draft.updated_at = clock.now()
-        uow.session.add(draft)
-        card = _card(uow, clock, directory, actor, draft)
-        uow.commit()
-        return card
+        return _store_card(uow, clock, directory, actor, draft)
 
 
 def _check_sub_goal_step(uow: UnitOfWork, actor: Actor, draft: NoteDraft) -> None:
@@ -529,11 +537,7 @@ def pick_sub_goal(
         _visible_resident(uow, actor, draft.resident_id)
         sub_goal = _resident_sub_goal(uow, draft.resident_id, sub_goal_id)
         draft.sub_goal_id = sub_goal_id
-        draft.updated_at = clock.now()
-        uow.session.add(draft)
-        card = _card(uow, clock, directory, actor, draft, sub_goal_label=sub_goal.text)
-        uow.commit()
-        return card
+        return _store_card(uow, clock, directory, actor, draft, sub_goal_label=sub_goal.text)
 
 
 def clear_sub_goal(
@@ -543,11 +547,7 @@ def clear_sub_goal(
     with uow:
         draft = _open_draft(uow, actor, draft_id)
         draft.sub_goal_id = None
-        draft.updated_at = clock.now()
-        uow.session.add(draft)
-        card = _card(uow, clock, directory, actor, draft)
-        uow.commit()
-        return card
+        return _store_card(uow, clock, directory, actor, draft)
 
 
 def clear_reason(
@@ -561,11 +561,7 @@ def clear_reason(
         _visible_resident(uow, actor, draft.resident_id)
         _require_missing_work(uow, draft)
         draft.missing_reason = None
-        draft.updated_at = clock.now()
-        uow.session.add(draft)
-        card = _card(uow, clock, directory, actor, draft)
-        uow.commit()
-        return card
+        return _store_card(uow, clock, directory, actor, draft)
 
 
 def _set_reason(
@@ -836,11 +832,7 @@ def give_guided_text(
         draft.text = text
         draft.source_chat_id = chat_id
         draft.source_message_id = message_id
-        draft.updated_at = clock.now()
-        uow.session.add(draft)
-        card = _card(uow, clock, directory, actor, draft)
-        uow.commit()
-        return card
+        return _store_card(uow, clock, directory, actor, draft)
 
 
 def cancel_guided(uow: UnitOfWork, clock: Clock, actor: Actor) -> bool:
