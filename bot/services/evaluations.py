@@ -33,14 +33,13 @@ from bot.domain.goals import (
 )
 from bot.domain.notes import shorten
 from bot.domain.scores import (
-    DEFAULT_SHIFTS,
     LOW_RATE_THRESHOLD,
     ScoreSummary,
     combine,
-    summarize,
 )
 from bot.services.goals import end_sub_goal_row, goal_snapshot, sub_goal_snapshot
 from bot.services.plans import owned_resident, owns_resident_plan
+from bot.services.scores import period_scores
 from bot.storage.models import (
     EVALUATION_TEXT_MAX,
     Evaluation,
@@ -223,23 +222,10 @@ def build_evidence(
     parts: list[tuple[ScoreSummary, list[tuple[datetime, int]]]] = []
     chart: list[tuple[date, int]] = []
     for scored_sub in subs:
-        assert scored_sub.id is not None
-        frequency = ScoringFrequency(scored_sub.scoring_frequency)
-        # Weekly slots are dated on their Monday: reach back so the first week is included.
-        rows_scores = uow.scores.scores_between(scored_sub.id, start - timedelta(days=6), today)
-        scored = [(s.scored_at, s.score, s.slot_key) for s in rows_scores]
-        if not scored and frequency is ScoringFrequency.NONE:
+        summary, in_period = period_scores(uow, scored_sub, start, today, tz, threshold=threshold)
+        unscored = ScoringFrequency(scored_sub.scoring_frequency) is ScoringFrequency.NONE
+        if unscored and not in_period:
             continue
-        summary = summarize(
-            scored,
-            frequency,
-            (start, today),
-            (scored_sub.start_date, scored_sub.ended_on),
-            shifts=DEFAULT_SHIFTS,
-            threshold=threshold,
-        )
-        in_period = [(s.scored_at, s.score) for s in rows_scores
-                     if s.scored_at.astimezone(tz).date() >= start]  # fmt: skip
         parts.append((summary, in_period))
         chart += [(when.astimezone(tz).date(), score) for when, score in in_period]
     scores = parts[0][0] if sub_goal is not None and parts else combine(parts, threshold=threshold)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,7 @@ from bot.storage.uow import UnitOfWork
 
 # A weekly slot is dated on the Monday of its ISO week, up to six days before a period starts.
 WEEK_REACH_BACK = timedelta(days=6)
+UTC_ZONE = ZoneInfo("UTC")
 # Two people scoring an empty slot at the same moment: the second's INSERT meets the unique
 # slot constraint; once more in a new transaction replaces the first one's score instead.
 UPSERT_ATTEMPTS = 2
@@ -210,6 +211,38 @@ def _give_score(
         return ScoreGiven(target, score, previous)
 
 
+def period_scores(
+    uow: UnitOfWork,
+    sub_goal: SubGoal,
+    period_start: date,
+    period_end: date,
+    tz: ZoneInfo,
+    *,
+    threshold: float = LOW_RATE_THRESHOLD,
+) -> tuple[ScoreSummary, list[tuple[datetime, int]]]:
+    """Summarize a sub-goal's scores over a period, with the (time, score) points in it.
+
+    Runs inside the caller's unit of work; no access check (the caller checks).
+    """
+    assert sub_goal.id is not None
+    # Weekly slots are dated on their Monday: reach back so the first week is included.
+    rows = uow.scores.scores_between(sub_goal.id, period_start - WEEK_REACH_BACK, period_end)
+    summary = summarize(
+        [(row.scored_at, row.score, row.slot_key) for row in rows],
+        ScoringFrequency(sub_goal.scoring_frequency),
+        (period_start, period_end),
+        (sub_goal.start_date, sub_goal.ended_on),
+        shifts=DEFAULT_SHIFTS,
+        threshold=threshold,
+    )
+    points = [
+        (row.scored_at, row.score)
+        for row in rows
+        if row.scored_at.astimezone(tz).date() >= period_start
+    ]
+    return summary, points
+
+
 def score_summary(
     uow: UnitOfWork,
     sub_goal_id: int,
@@ -225,12 +258,5 @@ def score_summary(
         if sub_goal is None:
             raise NotFound()
         end = min(period_end, today)
-        rows = uow.scores.scores_between(sub_goal_id, period_start - WEEK_REACH_BACK, end)
-        return summarize(
-            [(row.scored_at, row.score, row.slot_key) for row in rows],
-            ScoringFrequency(sub_goal.scoring_frequency),
-            (period_start, end),
-            (sub_goal.start_date, sub_goal.ended_on),
-            shifts=DEFAULT_SHIFTS,
-            threshold=threshold,
-        )
+        # Only the summary is wanted here, so the zone of the points does not matter.
+        return period_scores(uow, sub_goal, period_start, end, UTC_ZONE, threshold=threshold)[0]
