@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -17,6 +17,9 @@ from bot.domain.access import Actor
 from bot.services.directory import Directory
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from bot.texts import Texts
+
+if TYPE_CHECKING:
+    from bot.reminders.sweep import ReminderEngine
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,6 +35,7 @@ class UserData:
     contact_team_resident_id: int | None = None
     evaluation_draft_id: int | None = None
     reason_draft_id: int | None = None  # the note card waiting for a typed reason
+    status_resident_id: int | None = None  # whose status meeting a typed date is for
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -66,6 +70,7 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.group_chats_told: set[int] = set()
+        self.reminders: ReminderEngine | None = None
 
 
 class CustomContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):

@@ -26,9 +26,12 @@ from bot.handlers import (
     goals,
     invites,
     notes,
+    reminders,
     residents,
     scores,
+    settings,
     start,
+    status,
 )
 from bot.handlers.flow import build_conversation
 
@@ -43,6 +46,10 @@ COMMANDS_DA = [
     ("score", "Giv et delmål en score: /score NAVN"),
     ("maal", "Mål og delmål: /maal NAVN"),
     ("kontaktteam", "Kontaktteam (ledere): /kontaktteam NAVN"),
+    ("paamindelser", "Mine påmindelser og frister"),
+    ("status", "Statuscyklus: /status NAVN"),
+    ("statusmoede", "Planlæg statusmøde (ledere): /statusmoede NAVN"),
+    ("indstillinger", "Hvornår jeg får påmindelser"),
     ("beboere", "Beboere (ledere)"),
     ("inviter", "Inviter en kollega (ledere)"),
     ("annuller", "Afbryd det, du er i gang med"),
@@ -55,6 +62,10 @@ COMMANDS_EN = [
     ("score", "Score a sub-goal: /score NAME"),
     ("maal", "Goals and sub-goals: /maal NAME"),
     ("kontaktteam", "Kontaktteam (leaders): /kontaktteam NAME"),
+    ("paamindelser", "My reminders and deadlines"),
+    ("status", "Status cycle: /status NAME"),
+    ("statusmoede", "Schedule a status meeting (leaders): /statusmoede NAME"),
+    ("indstillinger", "When I get reminders"),
     ("beboere", "Residents (leaders)"),
     ("inviter", "Invite a colleague (leaders)"),
     ("annuller", "Cancel what you are doing"),
@@ -81,7 +92,16 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler to the application, in order."""
     for group, guard in access.guards():
         app.add_handler(guard, group=group)
-    flows = [notes.flow(), residents.flow(), goals.flow(), scores.flow(), evaluations.flow()]
+    flows = [
+        notes.flow(),
+        residents.flow(),
+        goals.flow(),
+        scores.flow(),
+        evaluations.flow(),
+        status.flow(),
+        settings.flow(),
+        reminders.flow(),
+    ]
     app.add_handler(build_conversation(flows), group=FLOW_GROUP)
     stateless = [
         *start.handlers(),
@@ -91,6 +111,9 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *goals.handlers(),
         *scores.handlers(),
         *evaluations.handlers(),
+        *status.handlers(),
+        *settings.handlers(),
+        *reminders.handlers(),
     ]
     app.add_handlers([_stopping(h) for h in stateless], group=STATELESS_GROUP)
     app.add_handlers([notes.quick_note_handler(), *start.last_handlers()], group=LAST_GROUP)

@@ -237,3 +237,50 @@ class EvaluationPress(CallbackData):
     action: str
     target: int = 0
     arg: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReminderPress(CallbackData):
+    """A button on a reminder: its action, or `Udsæt`.
+
+    The item is named by its rule's short code (bot.reminders.rules.RULE_CODES), the number in
+    its subject (goal, sub-goal, status meeting or resident id) and its due date as an ordinal.
+    The handler recomputes the item from the database: a press on an item already done, moved
+    or not the presser's is answered, never acted on.
+    """
+
+    PREFIX: ClassVar[str] = "r"
+    ACT: ClassVar[str] = "a"  # the item's own action: evaluate, tick, done, schedule, plan
+    DAY: ClassVar[str] = "d"  # Udsæt 1 dag
+    WEEK: ClassVar[str] = "w"  # Udsæt 1 uge
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"a", "d", "w"})
+
+    action: str
+    rule: str
+    ref: int
+    due: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StatusPress(CallbackData):
+    """A button of /statusmoede and /status: pick a date, mark held, cancel, tick a step.
+
+    `target` is a resident id (picking a date for a new meeting) or a meeting id; `arg` is a
+    date as an ordinal (DATE) or a step's index in bot.reminders.rules.STATUS_STEPS (TICK).
+    """
+
+    PREFIX: ClassVar[str] = "t"
+
+    action: str
+    target: int
+    arg: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SettingsPress(CallbackData):
+    """A button in /indstillinger: move the start or end of my reminder hours, toggle days."""
+
+    PREFIX: ClassVar[str] = "p"
+
+    action: str
+    arg: int = 0

@@ -55,6 +55,11 @@ class Department(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
     created_at: datetime = _ts()
+    # The team meeting's rhythm, for "a new goal is first evaluated at the first team meeting
+    # after it was created": weekday 0 = Monday; every N weeks, counted from the anchor's week.
+    team_meeting_weekday: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    team_meeting_every_weeks: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    team_meeting_anchor: date | None = Field(default=None)
 
 
 class Staff(SQLModel, table=True):
@@ -439,3 +444,130 @@ class EvaluationDraft(SQLModel, table=True):
     answers: str = Field(default="{}", sa_type=sa.Text)
     started_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+# --- Issue 4: the status cycle, recorded milestones and the reminder ledger -------------------
+
+
+class StatusMeeting(SQLModel, table=True):
+    """A status meeting with the municipality: planned, then held (or cancelled).
+
+    At most one meeting per resident is planned at a time (a partial unique index).
+    """
+
+    __tablename__ = "status_meeting"
+    __table_args__ = (
+        sa.Index(
+            "uq_status_meeting_planned",
+            "resident_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'planned'"),
+            postgresql_where=sa.text("status = 'planned'"),
+        ),
+        sa.Index("ix_status_meeting_resident_date", "resident_id", "meeting_on"),
+        sa.CheckConstraint(
+            "status IN ('planned', 'held', 'cancelled')", name="ck_status_meeting_status"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", ondelete="CASCADE")
+    meeting_on: date
+    status: str = Field(default="planned", max_length=16)
+    scheduled_by_id: int = Field(foreign_key="staff.id")
+    scheduled_at: datetime = _ts()
+    closed_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    closed_at: datetime | None = _ts(nullable=True)
+
+
+class StatusStep(SQLModel, table=True):
+    """One ticked-off step of a status meeting's chain (report drafted, approved, sent ...)."""
+
+    __tablename__ = "status_step"
+
+    meeting_id: int = Field(foreign_key="status_meeting.id", primary_key=True, ondelete="CASCADE")
+    step: str = Field(max_length=32, primary_key=True)
+    done_by_id: int = Field(foreign_key="staff.id")
+    done_at: datetime = _ts()
+
+
+class ResidentMilestone(SQLModel, table=True):
+    """A recurring piece of work done for a resident: DPU, autonomt kompas, samarbejdsaftale,
+    the IPEL and Kommunikationsforhold evaluations. The latest per kind drives the next due."""
+
+    __tablename__ = "resident_milestone"
+    __table_args__ = (sa.Index("ix_milestone_resident_kind", "resident_id", "kind", "done_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", ondelete="CASCADE")
+    kind: str = Field(max_length=32)
+    done_on: date
+    recorded_by_id: int = Field(foreign_key="staff.id")
+    recorded_at: datetime = _ts()
+
+
+class ReminderPerson(SQLModel, table=True):
+    """A person's reminder hours, and the claim that makes one process deliver their digest."""
+
+    __tablename__ = "reminder_person"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "start_minute >= 0 AND end_minute <= 1440 AND start_minute < end_minute",
+            name="ck_reminder_person_hours",
+        ),
+    )
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
+    start_minute: int = Field(default=7 * 60)
+    end_minute: int = Field(default=21 * 60)
+    weekends: bool = Field(default=False)
+    holidays: bool = Field(default=False)
+    claim_token: str | None = Field(default=None, max_length=32)
+    claimed_at: datetime | None = _ts(nullable=True)
+    updated_at: datetime | None = _ts(nullable=True)
+
+
+class ReminderDelivery(SQLModel, table=True):
+    """The outbox: one row per (rule, subject, due, stage, recipient), written before sending.
+
+    status: 'pending' until the digest that carries it is sent ('sent'), or 'cancelled' when the
+    item was done (or snoozed) before it went out.
+    """
+
+    __tablename__ = "reminder_delivery"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "rule", "subject", "due", "stage", "recipient_id", name="uq_reminder_delivery_key"
+        ),
+        sa.Index("ix_reminder_delivery_recipient_status", "recipient_id", "status"),
+        sa.Index("ix_reminder_delivery_status_due", "status", "due"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'sent', 'cancelled', 'failed')",
+            name="ck_reminder_delivery_status",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(max_length=32)
+    subject: str = Field(max_length=40)
+    due: date
+    stage: str = Field(max_length=16)
+    recipient_id: int = Field(foreign_key="staff.id", ondelete="CASCADE")
+    resident_id: int | None = Field(default=None, foreign_key="resident.id", ondelete="CASCADE")
+    status: str = Field(default="pending", max_length=16)
+    created_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)
+    message_id: int | None = _bigint(nullable=True)
+
+
+class ReminderSnooze(SQLModel, table=True):
+    """`Udsæt`: one person's item stays quiet until a day."""
+
+    __tablename__ = "reminder_snooze"
+
+    rule: str = Field(max_length=32, primary_key=True)
+    subject: str = Field(max_length=40, primary_key=True)
+    due: date = Field(primary_key=True)
+    recipient_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
+    until: date
+    created_at: datetime = _ts()

@@ -17,6 +17,7 @@ from bot.storage.goal_repositories import (
     GoalRepository,
     ScoreRepository,
 )
+from bot.storage.reminder_repositories import ReminderRepository
 from bot.storage.repositories import (
     AuditRepository,
     DiaryTypeRepository,
@@ -27,6 +28,7 @@ from bot.storage.repositories import (
     ResidentRepository,
     StaffRepository,
 )
+from bot.storage.status_repositories import StatusRepository
 
 
 class UnitOfWork:
@@ -61,6 +63,8 @@ class UnitOfWork:
         self.scores = ScoreRepository(session)
         self.evaluations = EvaluationRepository(session)
         self.evaluation_drafts = EvaluationDraftRepository(session)
+        self.status = StatusRepository(session)
+        self.reminders = ReminderRepository(session)
         return self
 
     def __exit__(

@@ -11,7 +11,20 @@ import html
 from collections.abc import Mapping
 from typing import Literal
 
-from bot.texts import cli, common, evaluations, goals, notes, plans, residents, scores, staff
+from bot.texts import (
+    cli,
+    common,
+    evaluations,
+    goals,
+    notes,
+    plans,
+    reminders,
+    residents,
+    scores,
+    settings,
+    staff,
+    status,
+)
 
 Locale = Literal["da", "en"]
 LOCALES: tuple[Locale, ...] = ("da", "en")
@@ -43,6 +56,9 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(
     plans.TEXTS,
     scores.TEXTS,
     evaluations.TEXTS,
+    reminders.TEXTS,
+    status.TEXTS,
+    settings.TEXTS,
 )
 
 

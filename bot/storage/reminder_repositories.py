@@ -1,0 +1,434 @@
+"""The reminder ledger (outbox), snoozes, each person's reminder hours, and the bulk reads the
+sweep turns into the rules' facts (issue 4 §3).
+
+The bulk reads are set-based: a sweep over 10,000 residents is a handful of queries, never one
+per resident. They return plain tuples; bot.reminders.facts assembles them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from bot.domain.access import Role
+from bot.domain.calendar import DEFAULT_HOURS, ReminderHours
+from bot.storage.models import (
+    ContactTeamMember,
+    Department,
+    Evaluation,
+    Goal,
+    ReminderDelivery,
+    ReminderPerson,
+    ReminderSnooze,
+    Resident,
+    Staff,
+    StaffDepartment,
+    StatusMeeting,
+    SubGoal,
+)
+
+
+def _table(model: Any) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
+
+
+_PERSON = _table(ReminderPerson)
+_DELIVERY = _table(ReminderDelivery)
+_SNOOZE = _table(ReminderSnooze)
+_RESIDENT = _table(Resident)
+_DEPARTMENT = _table(Department)
+_STAFF = _table(Staff)
+_STAFF_DEPARTMENT = _table(StaffDepartment)
+_TEAM = _table(ContactTeamMember)
+_GOAL = _table(Goal)
+_SUB_GOAL = _table(SubGoal)
+_EVALUATION = _table(Evaluation)
+_MEETING = _table(StatusMeeting)
+
+PENDING = "pending"
+SENT = "sent"
+CANCELLED = "cancelled"
+FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    """One undelivered ledger row."""
+
+    id: int
+    rule: str
+    subject: str
+    due: date
+    stage: str
+    resident_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A person with reminders waiting: where to send them and when they want them."""
+
+    staff_id: int
+    chat_id: int
+    name: str
+    hours: ReminderHours
+
+
+def _active_staff(today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        _STAFF.c.active.is_(True),
+        sa.or_(_STAFF.c.access_ends_on.is_(None), _STAFF.c.access_ends_on >= today),
+    )
+
+
+class ReminderRepository:
+    """Reminder hours, the delivery ledger, snoozes, and the sweep's bulk reads."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # --- hours ---------------------------------------------------------------------------
+
+    def hours(self, staff_id: int) -> ReminderHours:
+        """Return the person's reminder hours (the defaults until they choose otherwise)."""
+        row = self.session.get(ReminderPerson, staff_id)
+        if row is None:
+            return DEFAULT_HOURS
+        return ReminderHours(row.start_minute, row.end_minute, row.weekends, row.holidays)
+
+    def set_hours(self, staff_id: int, hours: ReminderHours, now: datetime) -> None:
+        """Store the person's reminder hours (creating their row if needed)."""
+        row = self.session.get(ReminderPerson, staff_id, with_for_update=True)
+        if row is None:
+            row = ReminderPerson(staff_id=staff_id)
+        row.start_minute = hours.start_minute
+        row.end_minute = hours.end_minute
+        row.weekends = hours.weekends
+        row.holidays = hours.holidays
+        row.updated_at = now
+        self.session.add(row)
+        self.session.flush()
+
+    # --- the sweep's bulk reads ----------------------------------------------------------
+
+    def residents(self, ids: Sequence[int] | None) -> list[Any]:
+        """(id, name, birth_date, enrolment_date, department_id) of residents living here."""
+        query = sa.select(
+            _RESIDENT.c.id,
+            _RESIDENT.c.display_name,
+            _RESIDENT.c.birth_date,
+            _RESIDENT.c.enrolment_date,
+            _RESIDENT.c.department_id,
+        ).where(_RESIDENT.c.moved_out_on.is_(None))
+        if ids is not None:
+            query = query.where(_RESIDENT.c.id.in_(ids))
+        return list(self.session.connection().execute(query))
+
+    def team_meetings(self) -> list[Any]:
+        """(department id, weekday, every_weeks, anchor) of every department."""
+        query = sa.select(
+            _DEPARTMENT.c.id,
+            _DEPARTMENT.c.team_meeting_weekday,
+            _DEPARTMENT.c.team_meeting_every_weeks,
+            _DEPARTMENT.c.team_meeting_anchor,
+        )
+        return list(self.session.connection().execute(query))
+
+    def department_leaders(self, today: date) -> dict[int, tuple[int, ...]]:
+        """The active afdelingsledere of each department."""
+        query = (
+            sa.select(_STAFF_DEPARTMENT.c.department_id, _STAFF.c.id)
+            .join(_STAFF, _STAFF.c.id == _STAFF_DEPARTMENT.c.staff_id)
+            .where(_STAFF.c.role == Role.AFDELINGSLEDER.value, _active_staff(today))
+            .order_by(_STAFF_DEPARTMENT.c.department_id, _STAFF.c.id)
+        )
+        found: dict[int, list[int]] = {}
+        for department_id, staff_id in self.session.connection().execute(query):
+            found.setdefault(department_id, []).append(staff_id)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def contact_teams(self, ids: Sequence[int] | None, today: date) -> dict[int, tuple[int, ...]]:
+        """The active kontaktteam members of each resident, in the order they joined."""
+        query = (
+            sa.select(_TEAM.c.resident_id, _TEAM.c.staff_id)
+            .join(_STAFF, _STAFF.c.id == _TEAM.c.staff_id)
+            .where(_active_staff(today))
+            .order_by(_TEAM.c.resident_id, _TEAM.c.added_at, _TEAM.c.staff_id)
+        )
+        if ids is not None:
+            query = query.where(_TEAM.c.resident_id.in_(ids))
+        found: dict[int, list[int]] = {}
+        for resident_id, staff_id in self.session.connection().execute(query):
+            found.setdefault(resident_id, []).append(staff_id)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def active_goals(self, ids: Sequence[int] | None) -> list[Any]:
+        """(id, resident_id, text, created_at, next_evaluation_on, interval_count,
+        interval_unit, mandatory_area) of active goals."""
+        query = sa.select(
+            _GOAL.c.id,
+            _GOAL.c.resident_id,
+            _GOAL.c.text,
+            _GOAL.c.created_at,
+            _GOAL.c.next_evaluation_on,
+            _GOAL.c.interval_count,
+            _GOAL.c.interval_unit,
+            _GOAL.c.mandatory_area,
+        ).where(_GOAL.c.status == "active")
+        if ids is not None:
+            query = query.where(_GOAL.c.resident_id.in_(ids))
+        return list(self.session.connection().execute(query))
+
+    def active_sub_goals(self, ids: Sequence[int] | None) -> list[Any]:
+        """(id, goal_id, resident_id, text, created_at, next_evaluation_on) of active
+        sub-goals of active goals."""
+        query = (
+            sa.select(
+                _SUB_GOAL.c.id,
+                _SUB_GOAL.c.goal_id,
+                _GOAL.c.resident_id,
+                _SUB_GOAL.c.text,
+                _SUB_GOAL.c.created_at,
+                _SUB_GOAL.c.next_evaluation_on,
+            )
+            .join(_GOAL, _GOAL.c.id == _SUB_GOAL.c.goal_id)
+            .where(_SUB_GOAL.c.status == "active", _GOAL.c.status == "active")
+        )
+        if ids is not None:
+            query = query.where(_GOAL.c.resident_id.in_(ids))
+        return list(self.session.connection().execute(query))
+
+    def last_evaluations(
+        self, ids: Sequence[int] | None
+    ) -> tuple[dict[int, date], dict[int, date]]:
+        """The latest evaluation day of each goal (as a whole) and of each sub-goal."""
+        query = sa.select(
+            _EVALUATION.c.goal_id,
+            _EVALUATION.c.sub_goal_id,
+            sa.func.max(_EVALUATION.c.evaluated_on),
+        ).group_by(_EVALUATION.c.goal_id, _EVALUATION.c.sub_goal_id)
+        if ids is not None:
+            query = query.where(_EVALUATION.c.resident_id.in_(ids))
+        goals: dict[int, date] = {}
+        subs: dict[int, date] = {}
+        for goal_id, sub_goal_id, day in self.session.connection().execute(query):
+            if sub_goal_id is None:
+                goals[goal_id] = day
+            else:
+                subs[sub_goal_id] = day
+        return goals, subs
+
+    def snoozed(self, today: date) -> frozenset[tuple[str, str, date, int]]:
+        """(rule, subject, due, person) of every snooze still running today."""
+        query = sa.select(
+            _SNOOZE.c.rule, _SNOOZE.c.subject, _SNOOZE.c.due, _SNOOZE.c.recipient_id
+        ).where(_SNOOZE.c.until > today)
+        return frozenset(tuple(row) for row in self.session.connection().execute(query))
+
+    # --- the ledger ----------------------------------------------------------------------
+
+    def known_keys(self, since: date) -> set[tuple[str, str, date, str, int]]:
+        """The ledger keys of every row due on or after a day (to skip known ones)."""
+        query = sa.select(
+            _DELIVERY.c.rule,
+            _DELIVERY.c.subject,
+            _DELIVERY.c.due,
+            _DELIVERY.c.stage,
+            _DELIVERY.c.recipient_id,
+        ).where(_DELIVERY.c.due >= since)
+        return {tuple(row) for row in self.session.connection().execute(query)}
+
+    def record(self, rows: Iterable[dict[str, Any]], now: datetime) -> int:
+        """Write deliveries to the ledger; a key already there is left as it is. Also make
+        sure each recipient has a reminder_person row (the claim lives there)."""
+        batch = [{**row, "status": PENDING, "created_at": now} for row in rows]
+        if not batch:
+            return 0
+        insert = self._insert(_DELIVERY).on_conflict_do_nothing(
+            index_elements=["rule", "subject", "due", "stage", "recipient_id"]
+        )
+        connection = self.session.connection()
+        result = connection.execute(insert, batch)
+        people = sorted({row["recipient_id"] for row in batch})
+        person = self._insert(_PERSON).on_conflict_do_nothing(index_elements=["staff_id"])
+        connection.execute(
+            person,
+            [
+                {
+                    "staff_id": staff_id,
+                    "start_minute": DEFAULT_HOURS.start_minute,
+                    "end_minute": DEFAULT_HOURS.end_minute,
+                    "weekends": DEFAULT_HOURS.weekends,
+                    "holidays": DEFAULT_HOURS.holidays,
+                }
+                for staff_id in people
+            ],
+        )
+        return max(result.rowcount, 0)
+
+    def _insert(self, table: sa.Table) -> Any:
+        if self.session.get_bind().dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    def recipients_waiting(self, today: date) -> list[Recipient]:
+        """Everyone with a pending reminder, with their chat and hours."""
+        waiting = (
+            sa.select(_DELIVERY.c.recipient_id)
+            .where(_DELIVERY.c.status == PENDING)
+            .distinct()
+            .subquery()
+        )
+        query = (
+            sa.select(
+                _STAFF.c.id,
+                _STAFF.c.telegram_user_id,
+                _STAFF.c.display_name,
+                _PERSON.c.start_minute,
+                _PERSON.c.end_minute,
+                _PERSON.c.weekends,
+                _PERSON.c.holidays,
+            )
+            .join(waiting, waiting.c.recipient_id == _STAFF.c.id)
+            .join(_PERSON, _PERSON.c.staff_id == _STAFF.c.id)
+            .where(_active_staff(today))
+            .order_by(_STAFF.c.id)
+        )
+        return [
+            Recipient(row[0], row[1], row[2], ReminderHours(row[3], row[4], row[5], row[6]))
+            for row in self.session.connection().execute(query)
+        ]
+
+    def claim(self, staff_id: int, token: str, now: datetime, stale_before: datetime) -> bool:
+        """Take the right to deliver this person's reminders, unless another process holds
+        it (a claim older than stale_before is from a process that died and is taken over)."""
+        update = (
+            sa.update(_PERSON)
+            .where(
+                _PERSON.c.staff_id == staff_id,
+                sa.or_(_PERSON.c.claim_token.is_(None), _PERSON.c.claimed_at < stale_before),
+            )
+            .values(claim_token=token, claimed_at=now)
+        )
+        return self.session.connection().execute(update).rowcount == 1
+
+    def release(self, staff_id: int, token: str) -> None:
+        """Give the claim back (only if it is still ours)."""
+        update = (
+            sa.update(_PERSON)
+            .where(_PERSON.c.staff_id == staff_id, _PERSON.c.claim_token == token)
+            .values(claim_token=None, claimed_at=None)
+        )
+        self.session.connection().execute(update)
+
+    def holds_claim(self, staff_id: int, token: str) -> bool:
+        """Tell whether the claim on this person is still ours."""
+        query = sa.select(_PERSON.c.claim_token).where(_PERSON.c.staff_id == staff_id)
+        return self.session.connection().execute(query).scalar() == token
+
+    def pending(self, staff_id: int) -> list[PendingRow]:
+        """The person's undelivered rows, oldest first."""
+        query = (
+            sa.select(
+                _DELIVERY.c.id,
+                _DELIVERY.c.rule,
+                _DELIVERY.c.subject,
+                _DELIVERY.c.due,
+                _DELIVERY.c.stage,
+                _DELIVERY.c.resident_id,
+            )
+            .where(_DELIVERY.c.recipient_id == staff_id, _DELIVERY.c.status == PENDING)
+            .order_by(_DELIVERY.c.id)
+        )
+        return [PendingRow(*row) for row in self.session.connection().execute(query)]
+
+    def close(
+        self,
+        ids: Sequence[int],
+        status: str,
+        now: datetime,
+        message_id: int | None = None,
+    ) -> None:
+        """Mark pending rows sent (with the message that carried them), cancelled or failed."""
+        if not ids:
+            return
+        update = (
+            sa.update(_DELIVERY)
+            .where(_DELIVERY.c.id.in_(ids), _DELIVERY.c.status == PENDING)
+            .values(status=status, sent_at=now, message_id=message_id)
+        )
+        self.session.connection().execute(update)
+
+    def cancel_item(self, rule: str, subject: str, due: date, staff_id: int, now: datetime) -> None:
+        """Cancel a person's pending rows of one item (it was snoozed or done)."""
+        update = (
+            sa.update(_DELIVERY)
+            .where(
+                _DELIVERY.c.rule == rule,
+                _DELIVERY.c.subject == subject,
+                _DELIVERY.c.due == due,
+                _DELIVERY.c.recipient_id == staff_id,
+                _DELIVERY.c.status == PENDING,
+            )
+            .values(status=CANCELLED, sent_at=now)
+        )
+        self.session.connection().execute(update)
+
+    def snooze(
+        self, rule: str, subject: str, due: date, staff_id: int, until: date, now: datetime
+    ) -> None:
+        """Keep one item quiet for one person until a day (a later snooze replaces it)."""
+        row = self.session.get(ReminderSnooze, (rule, subject, due, staff_id))
+        if row is None:
+            row = ReminderSnooze(
+                rule=rule,
+                subject=subject,
+                due=due,
+                recipient_id=staff_id,
+                until=until,
+                created_at=now,
+            )
+        else:
+            row.until = until
+            row.created_at = now
+        self.session.add(row)
+        self.session.flush()
+
+    def resident_of(self, kind: str, ref: int) -> int | None:
+        """Return the resident an item's subject (goal, sub-goal, meeting, resident) is about."""
+        query: sa.Select[Any]
+        if kind == "goal":
+            query = sa.select(_GOAL.c.resident_id).where(_GOAL.c.id == ref)
+        elif kind == "sub_goal":
+            query = (
+                sa.select(_GOAL.c.resident_id)
+                .join(_SUB_GOAL, _SUB_GOAL.c.goal_id == _GOAL.c.id)
+                .where(_SUB_GOAL.c.id == ref)
+            )
+        elif kind == "status_meeting":
+            query = sa.select(_MEETING.c.resident_id).where(_MEETING.c.id == ref)
+        elif kind == "resident":
+            query = sa.select(_RESIDENT.c.id).where(_RESIDENT.c.id == ref)
+        else:
+            return None
+        found: int | None = self.session.connection().execute(query).scalar()
+        return found
+
+    def department_names(self) -> dict[int, str]:
+        """Department names by id."""
+        query = sa.select(_DEPARTMENT.c.id, _DEPARTMENT.c.name)
+        return {row[0]: row[1] for row in self.session.connection().execute(query)}
+
+    def staff_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """Display names by staff id."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        query = sa.select(_STAFF.c.id, _STAFF.c.display_name).where(_STAFF.c.id.in_(wanted))
+        return {row[0]: row[1] for row in self.session.connection().execute(query)}
