@@ -23,8 +23,10 @@ from bot.app import build_application
 from bot.clock import SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.access import Role
+from bot.domain.dates import WEEKDAY_NAMES_DA, parse_danish_date, parse_weekday
 from bot.domain.errors import DomainError
 from bot.domain.invites import deep_link
+from bot.services.departments import set_team_meetings
 from bot.services.goal_imports import (
     GOAL_COLUMNS,
     GOAL_OPTIONAL_COLUMNS,
@@ -84,10 +86,13 @@ Command = Callable[[Invocation], int]
 
 
 def _iso_day(value: str) -> date:
+    """A day as 2026-11-23 or as Danish staff write it (23.11.2026)."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-23") from None
+        return parse_danish_date(value, SystemClock().now().date())
+    except DomainError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date like 2026-11-23 or 23.11.2026"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the bot with long polling (needs TELEGRAM_BOT_TOKEN)")
     demo = commands.add_parser("demo", help="try the bot offline in the terminal")
     demo.add_argument(
-        "--today", type=_iso_day, metavar="YYYY-MM-DD", help="pretend today is this day"
+        "--today",
+        type=_iso_day,
+        metavar="DATE",
+        help="pretend today is this day (2027-03-01 or 1.3.2027)",
     )
     demo.add_argument(
         "--fresh",
@@ -121,6 +129,22 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument("--role", required=True, choices=[r.value for r in Role])
     invite.add_argument(
         "--department", required=True, metavar="NAME", help="created when it does not exist"
+    )
+    meetings = commands.add_parser(
+        "team-meetings",
+        help="set when a department's team meetings are (new goals are evaluated at the first)",
+    )
+    meetings.add_argument("department", metavar="DEPARTMENT")
+    meetings.add_argument(
+        "--weekday", required=True, help="mandag … søndag (or monday … sunday, or 1–7)"
+    )
+    meetings.add_argument("--every", type=int, default=1, metavar="N", help="every N weeks")
+    meetings.add_argument(
+        "--from",
+        dest="anchor",
+        type=_iso_day,
+        metavar="YYYY-MM-DD",
+        help="a day in a week with a meeting (for --every 2 or more); default: this week",
     )
     imports = commands.add_parser("import", help="import residents, diary types or goals from CSV")
     kinds = imports.add_subparsers(dest="kind", metavar="WHAT", required=True)
@@ -381,6 +405,33 @@ def _report(what: str, path: Path, result: ImportResult) -> int:
     return EXIT_OK
 
 
+def cmd_team_meetings(inv: Invocation) -> int:
+    """Store a department's team meeting rhythm and print the next meetings."""
+    args, settings = inv.args, inv.settings
+    today = SystemClock().now().astimezone(settings.tz).date()
+    engine = open_database(settings)
+    try:
+        weekday = parse_weekday(args.weekday)
+        setting = set_team_meetings(
+            UnitOfWorkFactory(engine)(),
+            SystemClock(),
+            args.department,
+            weekday,
+            args.every,
+            args.anchor or today,
+            today,
+        )
+    except DomainError as exc:
+        print(plain(exc.text_key, "en", **exc.params), file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        engine.dispose()
+    every = "every week" if args.every == 1 else f"every {args.every} weeks"
+    print(f"Team meetings in {setting.department}: {WEEKDAY_NAMES_DA[weekday]}, {every}.")
+    print("Next: " + ", ".join(day.isoformat() for day in setting.upcoming))
+    return EXIT_OK
+
+
 COMMANDS: dict[str | None, Command] = {
     "run": cmd_run,
     "demo": cmd_demo,
@@ -388,6 +439,7 @@ COMMANDS: dict[str | None, Command] = {
     "migrate": cmd_migrate,
     "invite": cmd_invite,
     "import": cmd_import,
+    "team-meetings": cmd_team_meetings,
 }
 
 

@@ -15,6 +15,8 @@ from bot.config import Settings
 from bot.context import BotData, CustomContext, Services, UserData
 from bot.handlers import COMMANDS_DA, COMMANDS_EN, register
 from bot.processor import PerUserUpdateProcessor
+from bot.reminders import job as reminder_job
+from bot.reminders.sweep import ReminderEngine
 from bot.services.directory import Directory
 from bot.storage.db import create_db_engine, upgrade
 from bot.storage.persistence import SqlPersistence
@@ -65,12 +67,16 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app: BotApplication = builder.build()
-    app.bot_data.services = Services(
+    services = Services(
         settings=settings,
         uow=UnitOfWorkFactory(engine),
         clock=clock or SystemClock(),
         directory=Directory(),
         texts=Texts(settings.bot_locale),
+    )
+    app.bot_data.services = services
+    app.bot_data.reminders = ReminderEngine(
+        services.uow, services.clock, services.tz, services.texts
     )
     register(app)
     return app
@@ -84,11 +90,13 @@ def file_url(api_base_url: str) -> str:
 
 
 async def _post_init(app: BotApplication) -> None:
-    """Tell Telegram the command list (Danish by default, English for English clients)."""
+    """Tell Telegram the command list (Danish by default, English for English clients), and
+    start the reminder sweep."""
     await app.bot.set_my_commands(
         [BotCommand(c, d) for c, d in COMMANDS_DA], scope=BotCommandScopeDefault()
     )
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en")
+    reminder_job.schedule(app)
 
 
 async def _post_shutdown(app: BotApplication) -> None:

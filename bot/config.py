@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # empty: the default 1–5 from "Meget stort støttebehov" to "Intet støttebehov".
     indicator_scale: str = ""
     response_rate_warning_percent: int = Field(default=60, ge=1, le=100)
+    # How often the reminder sweep runs (it also runs at start-up); 0 turns reminders off.
+    reminder_sweep_minutes: int = Field(default=5, ge=0, le=60)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -9,8 +9,25 @@ evaluation draft left half-done is still there the next time ``make run`` starts
   (Sara), an invite the demo user (``Dig``, an afdelingsleder) opens, and then Mia's plan with
   three months of sub-goal notes and indicator scores by Dig and Sara (bot.sample_plan), with
   both on Mia's kontaktteam.
+- The seeding leaves a tidy facility, so that a normal day brings no reminder (issue 4):
+  every resident has the two mandatory goals (Oliver and Ella a small plan of just those),
+  every goal and sub-goal a past evaluation that sets its next date, recent milestones (DPU,
+  autonomt kompas, samarbejdsaftale, the IPEL and Kommunikationsforhold evaluations) and a
+  planned status meeting; Dig's reminder hours are "always", so the demo works at any hour.
+  REMINDER_DAYS after the seeding day Mia's daily sub-goal is due for evaluation and her
+  status report (due 21 days before her meeting) gets its 14-day heads-up: nothing else.
 - Later runs reuse it: Dig is already registered, so there is no invite, only a greeting.
 - ``python -m bot demo --fresh`` deletes the file (and the saved attachments) and seeds anew.
+
+Reminders: the demo runs the reminder sweep (bot.reminders.sweep) at start-up, and again
+after a line typed at least a minute after the last sweep (the demo reads the terminal while
+the event loop is idle, so the job queue cannot run); a digest for Dig is printed like any
+bot message, its buttons numbered. The sweep's ledger lives in the demo database, so a
+restart never sends a digest twice. When nothing is due the demo prints the ``--today`` that
+shows Mia's two items (her planned meeting minus 35 days); when today's digest went out on an
+earlier start, it says so. A demo database seeded before reminders existed (no milestone and
+no status meeting for Mia) is not tidy and would flood Dig with overdue items: the demo sweeps
+none there and suggests --fresh.
 
 Telegram keeps numbering a chat's messages across bot restarts, while a new fake Bot API
 would start again at 1 and the database remembers note drafts by (chat id, message id). A
@@ -33,7 +50,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Any, Final, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -45,11 +62,34 @@ from bot.app import BotApplication, build_application
 from bot.clock import Clock, OffsetClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.access import Role
+from bot.domain.calendar import ReminderHours
+from bot.domain.goals import format_date
 from bot.fakeapi import ApiCall, FakeBotApi, StoredMessage, UpdateFactory, UploadedFile
-from bot.sample_plan import SamplePlan, seed_sample_plan
+from bot.reminders.rules import (
+    RULE_DPU,
+    RULE_IPEL_EVALUATION,
+    RULE_KOMM_EVALUATION,
+    RULE_KOMPAS,
+    RULE_REPORT_DRAFT,
+    RULE_SAMARBEJDSAFTALE,
+    STEP_OFFSETS,
+)
+from bot.reminders.stages import heads_up_days
+from bot.sample_plan import SMALL_PLANS, SamplePlan, add_sample_plan, add_small_plan
+from bot.sample_plan import record_evaluation as record_past_evaluation
 from bot.services.staff import create_invite
 from bot.storage.db import create_db_engine, upgrade
-from bot.storage.models import DiaryNote, NoteDraft, Resident, Staff
+from bot.storage.models import (
+    DiaryNote,
+    Goal,
+    NoteDraft,
+    ReminderDelivery,
+    Resident,
+    ResidentMilestone,
+    Staff,
+    StatusMeeting,
+    SubGoal,
+)
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 DEMO_DEPARTMENT: Final = "Demo-afdelingen"
@@ -67,6 +107,41 @@ PLAN_CONTEXT: Final = "Kommunikationsforhold"
 MISSING_KIND: Final = "missing_subgoal_work"
 # A restarted demo numbers its messages from above every id the database holds.
 MESSAGE_ID_MARGIN: Final = 1000
+
+_Row = TypeVar("_Row", Goal, SubGoal)
+
+# The reminder story. The report's heads-up comes 21 + 14 = 35 days before the status meeting.
+REPORT_DUE_IN: Final = heads_up_days(RULE_REPORT_DRAFT)
+REPORT_HEADS_UP: Final = -STEP_OFFSETS[RULE_REPORT_DRAFT] + REPORT_DUE_IN
+# Days after the seeding day when Mia's daily sub-goal is due for evaluation and her status
+# report gets its heads-up. A next evaluation lies at most three months after the last one,
+# so the sub-goal's last evaluation (EVALUATION_SPAN days before) stays after the start of the
+# seeded history, which leaves about seven weeks of notes to evaluate on the seeding day.
+REMINDER_DAYS: Final = 35
+EVALUATION_SPAN: Final = 89  # days: within three months of any day
+# When every other goal and sub-goal is next due, in days after seeding (in turn): after the
+# reminder day and its 7-day heads-up window, and within three months of a past evaluation.
+OTHER_EVALUATIONS: Final = (56, 63, 70, 77)
+# Each resident's planned status meeting, in days after seeding: Mia's makes her report's
+# heads-up fall on the reminder day; Oliver's and Ella's come well after.
+STATUS_MEETING_DAYS: Final = {
+    "Mia": REMINDER_DAYS + REPORT_HEADS_UP,
+    "Oliver": REMINDER_DAYS + REPORT_HEADS_UP + 28,
+    "Ella": REMINDER_DAYS + REPORT_HEADS_UP + 56,
+}
+# Milestones recorded for every resident, in days before seeding (kompas: when it started).
+MILESTONES_DONE: Final = (
+    (RULE_DPU, 120),
+    (RULE_KOMPAS, 300),
+    (RULE_SAMARBEJDSAFTALE, 60),
+    (RULE_IPEL_EVALUATION, 45),
+    (RULE_KOMM_EVALUATION, 45),
+)
+SMALL_PLAN_DAYS: Final = 120  # Oliver's and Ella's plans started this long before seeding
+ALWAYS: Final = ReminderHours(0, 24 * 60, weekends=True, holidays=True)
+SOCIAL_CONTEXT: Final = "Venskabsforhold"
+# How often the running demo sweeps (checked after each line typed).
+SWEEP_EVERY: Final = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +184,14 @@ Du chatter med den rigtige bot i terminalen, som om du var i Telegram.
   • /mine viser dine noter, /hjaelp giver hjælp, /quit afslutter
   (Type notes, numbers press buttons, /hjaelp for help, /quit to leave.)
   • /maal Mia viser Mias plan: mål og delmål
-  • /evaluer Mia evaluerer et mål eller delmål med tre måneders noter og scorer
-  (/maal Mia shows Mia's plan; /evaluer Mia evaluates a goal with three months of history.)
+  • /evaluer Mia evaluerer et mål eller delmål ud fra noter og scorer siden sidste evaluering
+  (/maal Mia shows Mia's plan, with three months of history; /evaluer Mia evaluates a goal
+  on the notes and scores since its last evaluation.)
+  • Botten sender selv én samlet påmindelse, når en frist nærmer sig; /paamindelser viser
+    dine frister. I demoen er dine påmindelsestider »altid« (også aften, weekend og
+    helligdage), så det virker når som helst; /indstillinger ændrer dem.
+  (The bot sends one reminder digest when a deadline comes near; /paamindelser lists yours.
+  Your reminder hours are "always" in the demo, so reminders work at any hour.)
 
 Der er en demo-afdeling med tre beboere: Mia, Oliver og Ella. Du er afdelingsleder og er
 med i Mias kontaktteam sammen med Sara.
@@ -157,6 +238,31 @@ NO_BUTTONS: Final = "Der er ingen knapper at trykke på lige nu. (No buttons to 
 BAD_NUMBER: Final = "Der er ingen knap nummer {number} – vælg 1–{count}. (No such button.)"
 LINK_BUTTON: Final = "Den knap åbner et link: {url}"
 SETTINGS_FAILED: Final = "Demoen kan ikke starte: {error}"
+NOTHING_DUE: Final = (
+    "(Ingen påmindelser til dig i dag: afdelingen er ajour. Vil du se dem, så start demoen\n"
+    "med uret flyttet frem til {day}: så skal Mias delmål evalueres, og hendes statusrapport\n"
+    "skal skrives om {days} dage.)\n"
+    "(No reminders for you today: the department is up to date. To see them, move the clock\n"
+    "to {day}: Mia's sub-goal is due for evaluation then, her status report in {days} days.)\n"
+    "    python -m bot demo --today {iso}"
+)
+ALREADY_SENT: Final = (
+    "(Dagens påmindelser fik du ved en tidligere start; botten sender dem ikke igen.\n"
+    "/paamindelser viser, hvad der venter.)\n"
+    "(You got today's reminders on an earlier start; the bot never sends them twice.\n"
+    "/paamindelser lists what is waiting.)"
+)
+WAITING_FOR_HOURS: Final = (
+    "(Du har påmindelser, der venter på dine påmindelsestider (/indstillinger);\n"
+    "/paamindelser viser dem nu.)\n"
+    "(Reminders are waiting for your reminder hours; /paamindelser lists them now.)"
+)
+OLD_DATA: Final = (
+    "(Dine demo-data er fra før påmindelserne, så demoen sender ingen. python -m bot demo\n"
+    "--fresh giver en ny, ryddelig afdeling, hvor du kan prøve dem.)\n"
+    "(Your demo data predates reminders, so the demo sends none; --fresh seeds a tidy\n"
+    "facility to try them in.)"
+)
 DATABASE_FAILED: Final = (
     "Demoen kan ikke bruge {db}: {error}\n"
     "Prøv python -m bot demo --fresh for at starte forfra. (Try --fresh to start over.)"
@@ -271,10 +377,12 @@ def prepare_facility(
 
 
 def seed_plan(uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo) -> SamplePlan | None:
-    """Give Mia her plan with three months of history, once; None when it is there already.
+    """Give Mia her plan with three months of history and tidy the facility, once; None when
+    the plan is there already.
 
     Needs the demo user registered: the notes and scores are Dig's and Sara's, and both are
-    put on Mia's kontaktteam.
+    put on Mia's kontaktteam; the milestones, evaluations and meetings are Dig's. One
+    transaction: a run stopped half-way leaves nothing half-seeded.
     """
     now = clock.now()
     with uow() as work:
@@ -283,36 +391,169 @@ def seed_plan(uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo) -> SamplePlan 
         sara = work.staff.by_telegram_id(COLLEAGUE_ID)
         if department is None or me is None or me.id is None or sara is None or sara.id is None:
             return None
-        mia = work.session.exec(
-            select(Resident).where(
-                Resident.display_name == PLAN_RESIDENT, Resident.department_id == department.id
-            )
-        ).first()
-        if mia is None or mia.id is None:
+        assert department.id is not None
+        residents = demo_residents(work, department.id)
+        mia_id = residents.get(PLAN_RESIDENT)
+        if mia_id is None:
             return None
         for staff_id in (me.id, sara.id):
-            work.contact_teams.add(mia.id, staff_id, added_at=now, added_by_id=None)
+            work.contact_teams.add(mia_id, staff_id, added_at=now, added_by_id=None)
         work.commit()
-        if work.goals.goals_of(mia.id, include_ended=True):
+        if work.goals.goals_of(mia_id, include_ended=True):
             return None
-        context = work.diary_types.by_name(PLAN_CONTEXT)
-        missing = next(
-            (t for t, _ in work.diary_types.active_with_aliases() if t.kind == MISSING_KIND), None
+        types = work.diary_types.active_with_aliases()
+        contexts = {t.name: t.id for t, _ in types if t.id is not None}
+        missing = next((t.id for t, _ in types if t.kind == MISSING_KIND), None)
+        context_id = contexts.get(PLAN_CONTEXT)
+        if context_id is None or missing is None:
+            return None
+        plan = add_sample_plan(
+            work,
+            resident_id=mia_id,
+            author_ids=[me.id, sara.id],
+            context_type_id=context_id,
+            note_type_id=context_id,
+            missing_type_id=missing,
+            today=now.astimezone(tz).date(),
+            tz=tz,
+            social_context_id=contexts.get(SOCIAL_CONTEXT),
         )
-        if context is None or context.id is None or missing is None or missing.id is None:
-            return None
-        resident_id, author_ids = mia.id, [me.id, sara.id]
-        context_id, missing_id = context.id, missing.id
-    return seed_sample_plan(
-        uow,
-        resident_id=resident_id,
-        author_ids=author_ids,
-        context_type_id=context_id,
-        note_type_id=context_id,
-        missing_type_id=missing_id,
-        today=now.astimezone(tz).date(),
-        tz=tz,
+        tidy_facility(work, tz, now, me.id, residents, plan, contexts)
+        work.commit()
+        return plan
+
+
+def demo_residents(work: UnitOfWork, department_id: int) -> dict[str, int]:
+    """Return the ids of the demo department's residents by name."""
+    found = work.session.exec(select(Resident).where(Resident.department_id == department_id)).all()
+    return {r.display_name: r.id for r in found if r.id is not None}
+
+
+def tidy_facility(
+    work: UnitOfWork,
+    tz: ZoneInfo,
+    now: datetime,
+    me_id: int,
+    residents: dict[str, int],
+    plan: SamplePlan,
+    contexts: dict[str, int],
+) -> None:
+    """Leave nothing due on the seeding day (see the module docstring); not committed."""
+    today = now.astimezone(tz).date()
+    work.reminders.set_hours(me_id, ALWAYS, now)
+    for name, resident_id in residents.items():
+        for kind, days_ago in MILESTONES_DONE:
+            work.status.add_milestone(
+                ResidentMilestone(
+                    resident_id=resident_id,
+                    kind=kind,
+                    done_on=today - timedelta(days=days_ago),
+                    recorded_by_id=me_id,
+                    recorded_at=now,
+                )
+            )
+        if name in STATUS_MEETING_DAYS:
+            work.status.add_meeting(
+                StatusMeeting(
+                    resident_id=resident_id,
+                    meeting_on=today + timedelta(days=STATUS_MEETING_DAYS[name]),
+                    status="planned",
+                    scheduled_by_id=me_id,
+                    scheduled_at=now,
+                )
+            )
+    goal = _get(work, Goal, plan.goal_id)
+    daily = _get(work, SubGoal, plan.daily_sub_goal_id)
+    featured = today + timedelta(days=REMINDER_DAYS)
+    record_past_evaluation(
+        work,
+        tz,
+        goal=goal,
+        sub_goal=daily,
+        evaluated_on=featured - timedelta(days=EVALUATION_SPAN),
+        next_on=featured,
+        author_id=me_id,
     )
+    others: list[tuple[Goal, SubGoal | None]] = [
+        (goal, _get(work, SubGoal, plan.weekly_sub_goal_id)),
+        (goal, None),
+        (_get(work, Goal, plan.school_goal_id), None),
+        (_get(work, Goal, plan.social_goal_id), None),
+    ]
+    for name, small in SMALL_PLANS.items():
+        if name in residents:
+            added = add_small_plan(
+                work,
+                resident_id=residents[name],
+                goals=small,
+                context_ids=contexts,
+                start=today - timedelta(days=SMALL_PLAN_DAYS),
+                tz=tz,
+            )
+            others += [(g, None) for g in added]
+    for index, (target_goal, sub_goal) in enumerate(others):
+        next_on = today + timedelta(days=OTHER_EVALUATIONS[index % len(OTHER_EVALUATIONS)])
+        record_past_evaluation(
+            work,
+            tz,
+            goal=target_goal,
+            sub_goal=sub_goal,
+            evaluated_on=next_on - timedelta(days=EVALUATION_SPAN),
+            next_on=next_on,
+            author_id=me_id,
+        )
+
+
+def _get(work: UnitOfWork, model: type[_Row], row_id: int) -> _Row:
+    row = work.session.get(model, row_id)
+    assert row is not None
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderState:
+    """What the demo tells about reminders after its start-up sweep."""
+
+    tidy: bool  # seeded with the reminder story (an older demo database is not)
+    show_on: date | None  # the day Mia's two items show, from her planned meeting
+    sent_today: int  # reminders delivered to Dig today (on this or an earlier start)
+    pending: int  # reminders waiting for Dig's hours
+
+
+def reminder_state(uow: UnitOfWorkFactory, clock: Clock, tz: ZoneInfo) -> ReminderState:
+    """Read what the demo says about reminders from its database."""
+    now = clock.now()
+    today = now.astimezone(tz).date()
+    day_start = datetime.combine(today, datetime.min.time(), tzinfo=tz).astimezone(UTC)
+    with uow(read_only=True) as work:
+        department = work.org.department_by_name(DEMO_DEPARTMENT)
+        me = work.staff.by_telegram_id(DEMO_USER_ID)
+        residents = demo_residents(work, department.id) if department and department.id else {}
+        mia_id = residents.get(PLAN_RESIDENT)
+        if me is None or me.id is None or mia_id is None:
+            return ReminderState(False, None, 0, 0)
+        tidy = bool(
+            work.session.exec(
+                select(StatusMeeting.id).where(StatusMeeting.resident_id == mia_id)
+            ).first()
+            or work.session.exec(
+                select(ResidentMilestone.id).where(ResidentMilestone.resident_id == mia_id)
+            ).first()
+        )
+        planned = work.status.planned(mia_id)
+        show_on = (
+            planned.meeting_on - timedelta(days=REPORT_HEADS_UP) if planned is not None else None
+        )
+        mine = select(sa.func.count()).where(ReminderDelivery.recipient_id == me.id)
+        sent = work.session.exec(
+            mine.where(
+                ReminderDelivery.status == "sent",
+                ReminderDelivery.sent_at >= day_start,  # type: ignore[operator]
+                ReminderDelivery.sent_at < day_start + timedelta(days=1),  # type: ignore[operator]
+            )
+        ).one()
+        pending = work.session.exec(mine.where(ReminderDelivery.status == "pending")).one()
+    return ReminderState(tidy, show_on, int(sent), int(pending))
 
 
 def _buttons(message: StoredMessage) -> list[list[dict[str, Any]]]:
@@ -343,6 +584,15 @@ def save_attachment(folder: Path, upload: UploadedFile) -> Path:
             return path
 
 
+def _chat_of(call: ApiCall, result: Any) -> int | None:
+    """Return the chat a Bot API call acted in, if it names one."""
+    if isinstance(result, dict) and isinstance(result.get("chat"), dict):
+        chat = result["chat"].get("id")
+    else:
+        chat = call.params.get("chat_id")
+    return int(chat) if isinstance(chat, int | str) and str(chat).lstrip("-").isdigit() else None
+
+
 class Transcript:
     """Print what the bot does in one chat as plain text, numbering the newest keyboard.
 
@@ -369,8 +619,11 @@ class Transcript:
         return self.api.last_message_with_buttons(self.chat_id)
 
     def on_call(self, call: ApiCall, result: Any) -> None:
-        """Render one successful Bot API call (the fake calls this after each one)."""
+        """Render one successful Bot API call in this chat (the fake calls this after each
+        one; a reminder digest to a colleague is not shown)."""
         params = call.params
+        if _chat_of(call, result) not in (None, self.chat_id):
+            return
         if call.method in ("sendMessage", "editMessageText") and isinstance(result, dict):
             header = BOT_SAYS if call.method == "sendMessage" else BOT_EDITS
             self._print_message(header, str(result.get("text", "")), result)
@@ -477,6 +730,8 @@ class DemoChat:
         self.echo = echo
         self.app: BotApplication | None = None
         self._started = False
+        self.reminders_on = False
+        self._last_sweep: datetime | None = None
 
     def _timestamp(self) -> float:
         return self.clock.now().timestamp()
@@ -522,6 +777,55 @@ class DemoChat:
         services = app.bot_data.services
         assert services is not None
         seed_plan(services.uow, self.clock, self.settings.tz)
+        await self._first_sweep()
+
+    async def _first_sweep(self) -> None:
+        """Sweep at start-up; when no digest came, say why and how to see one."""
+        services = self._app().bot_data.services
+        assert services is not None
+        tz = self.settings.tz
+        if not reminder_state(services.uow, self.clock, tz).tidy:
+            self.transcript.say("")
+            self.transcript.say(OLD_DATA)
+            return
+        self.reminders_on = True
+        if await self.sweep():
+            return
+        state = reminder_state(services.uow, self.clock, tz)
+        today = self.clock.now().astimezone(tz).date()
+        if state.sent_today:
+            line = ALREADY_SENT
+        elif state.pending:
+            line = WAITING_FOR_HOURS
+        elif state.show_on is not None and state.show_on > today:
+            day = state.show_on
+            line = NOTHING_DUE.format(day=format_date(day), days=REPORT_DUE_IN, iso=day.isoformat())
+        else:
+            return
+        self.transcript.say("")
+        self.transcript.say(line)
+
+    async def sweep(self) -> bool:
+        """Run one reminder sweep as the job queue would; return whether Dig got a digest."""
+        app = self._app()
+        engine = app.bot_data.reminders
+        if engine is None or not self.reminders_on:
+            return False
+        before = len(self.api.sent_texts(DEMO_USER_ID))
+        self._last_sweep = self.clock.now()
+        try:
+            await engine.sweep(app.bot)
+        except Exception as exc:
+            # As for a failing job: the error handlers log it, and the demo goes on.
+            await app.process_error(None, exc)
+        self.transcript.refresh()
+        return len(self.api.sent_texts(DEMO_USER_ID)) > before
+
+    async def sweep_if_due(self) -> None:
+        """Sweep again when a minute has passed since the last sweep."""
+        last = self._last_sweep
+        if last is None or self.clock.now() - last >= SWEEP_EVERY:
+            await self.sweep()
 
     async def stop(self) -> None:
         """Shut down gracefully: persistence flushed, database connections closed."""
@@ -562,11 +866,14 @@ class DemoChat:
         await self._process(self.updates.callback(self.user, data, message_dict))
 
     async def handle(self, line: str) -> None:
-        """Act on one line typed at the terminal: a button number or a message."""
+        """Act on one line typed at the terminal: a button number or a message; then sweep
+        if a minute has passed (after the answer, so a number typed next presses what the
+        person last saw printed)."""
         if BUTTON_NUMBER.fullmatch(line):
             await self.press(int(line))
         else:
             await self.send(line)
+        await self.sweep_if_due()
 
     async def _process(self, data: dict[str, Any]) -> None:
         app = self._app()
@@ -640,7 +947,8 @@ def run_demo(
         return 1
     # One event loop for the whole session, but input is read while it is idle: Ctrl-C at
     # the prompt is then a plain KeyboardInterrupt, and no thread is left blocked on stdin.
-    # Nothing needs the loop between lines, as the demo runs no polling and no job queue.
+    # Nothing needs the loop between lines, as the demo runs no polling and no job queue:
+    # it sweeps for reminders itself, at start-up and after a line once a minute has passed.
     with asyncio.Runner() as runner:
         try:
             chat.build()

@@ -55,3 +55,25 @@ def age_on(birth_date: date, on: date) -> int:
     if (on.month, on.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+WEEKDAYS = {
+    "mandag": 0, "man": 0, "monday": 0, "mon": 0,
+    "tirsdag": 1, "tir": 1, "tuesday": 1, "tue": 1,
+    "onsdag": 2, "ons": 2, "wednesday": 2, "wed": 2,
+    "torsdag": 3, "tor": 3, "thursday": 3, "thu": 3,
+    "fredag": 4, "fre": 4, "friday": 4, "fri": 4,
+    "lørdag": 5, "lør": 5, "saturday": 5, "sat": 5,
+    "søndag": 6, "søn": 6, "sunday": 6, "sun": 6,
+}  # fmt: skip
+WEEKDAY_NAMES_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def parse_weekday(text: str) -> int:
+    """Parse a weekday name (Danish or English, or 1–7 from Monday) to 0 = Monday … 6."""
+    raw = text.strip().lower().rstrip(".")
+    if raw.isdigit() and 1 <= int(raw) <= 7:
+        return int(raw) - 1
+    if raw in WEEKDAYS:
+        return WEEKDAYS[raw]
+    raise InvalidInput("error.weekday", value=text.strip())

@@ -279,6 +279,14 @@ async def start_evaluation(update: Update, context: CustomContext) -> str:
     if press.action not in (GOAL, SUB_GOAL):
         raise Conflict("error.bad_button")
     kind: evaluations.Kind = "goal" if press.action == GOAL else "sub_goal"
+    return await open_evaluation(update, context, kind, press.target)
+
+
+async def open_evaluation(
+    update: Update, context: CustomContext, kind: evaluations.Kind, target_id: int
+) -> str:
+    """Open or resume the draft on a goal or sub-goal, show the evidence and ask the first
+    open question; the flow's state to go on in. Also where `Evaluer nu` on a reminder lands."""
     s = context.services
     view = await context.run(
         evaluations.start_evaluation,
@@ -286,10 +294,11 @@ async def start_evaluation(update: Update, context: CustomContext) -> str:
         s.tz,
         context.me,
         kind,
-        press.target,
+        target_id,
         threshold=s.settings.response_rate_threshold,
     )
-    await query.answer()
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     assert context.user_data is not None
     context.user_data.evaluation_draft_id = view.draft_id
     await _send_evidence(update, context, view)

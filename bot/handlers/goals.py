@@ -336,7 +336,8 @@ def plan_messages(tx: Texts, plan: PlanView) -> list[tuple[Markup, InlineKeyboar
     return [(t, InlineKeyboardMarkup(r) if r else None) for t, r in messages]
 
 
-async def _send_plan(message: Message, context: CustomContext, resident_id: int) -> None:
+async def send_plan(message: Message, context: CustomContext, resident_id: int) -> None:
+    """Send the resident's plan (goals and sub-goals), as /maal shows it."""
     plan = await context.run(goals.show_plan, context.services.clock, context.me, resident_id)
     for text, markup in plan_messages(context.tx, plan):
         await message.reply_text(text, reply_markup=markup)
@@ -375,7 +376,7 @@ async def cmd_maal(update: Update, context: CustomContext) -> None:
             message, context.tx, choice, query, lambda rid: _press(GoalPress.OPEN, rid)
         )
         return
-    await _send_plan(message, context, choice.resident_id)
+    await send_plan(message, context, choice.resident_id)
 
 
 @handles_domain_errors
@@ -771,7 +772,7 @@ async def take_goal_confirm(update: Update, context: CustomContext) -> int:
     next_evaluation = format_date(goal.next_evaluation_on) if goal.next_evaluation_on else "–"
     message = callback_message(update)
     await safe_edit(message, context.tx("plans.goal_saved", name=resident, next=next_evaluation))
-    await _send_plan(message, context, resident_id)
+    await send_plan(message, context, resident_id)
     return ConversationHandler.END
 
 
@@ -881,7 +882,7 @@ async def take_sub_confirm(update: Update, context: CustomContext) -> int:
     next_evaluation = format_date(sub.next_evaluation_on) if sub.next_evaluation_on else "–"
     message = callback_message(update)
     await safe_edit(message, context.tx("plans.sub_saved", next=next_evaluation))
-    await _send_plan(message, context, resident_id)
+    await send_plan(message, context, resident_id)
     return ConversationHandler.END
 
 
@@ -1084,7 +1085,7 @@ async def _save_field(update: Update, context: CustomContext, value: FieldValue)
         await _close_buttons(update)
     message = _message(update)
     await message.reply_text(tx(done, field=label) if changed else tx("plans.unchanged"))
-    await _send_plan(message, context, resident_id)
+    await send_plan(message, context, resident_id)
     return ConversationHandler.END
 
 
@@ -1192,7 +1193,7 @@ async def _end(update: Update, context: CustomContext, reason: str) -> int:
         await _close_buttons(update)
     message = _message(update)
     await message.reply_text(text)
-    await _send_plan(message, context, resident_id)
+    await send_plan(message, context, resident_id)
     return ConversationHandler.END
 
 

@@ -1,10 +1,12 @@
-"""Reminders: what is due, for whom, and when, delivered calmly and never lost.
+"""Reminders: what is due, for whom, and when, delivered calmly and never lost (issue 4).
 
-This package will hold (issue 4): pure rules that turn a resident's facts and a date into due
-items (goal and sub-goal evaluations, the status cycle, DPU, autonomt kompas, samarbejdsaftale,
-the 18th birthday, missing mandatory goals); the sweep job that PTB's JobQueue runs every few
-minutes; the delivery ledger (an outbox with a unique key per rule, subject, due date, stage
-and recipient); snoozing; and the digest that gives each person at most one message per sweep.
-The database is the source of truth; APScheduler is only the clock.
-The pure rules are in `rules.py`: `due_items(ResidentFacts, today) -> list[DueItem]`.
+- `rules.py`   pure: a resident's facts and a day → due items (evaluations, the status chain,
+               DPU, autonomt kompas, samarbejdsaftale, the 18th birthday, mandatory goals);
+- `stages.py`  pure: heads-up, due, overdue every 3 days, escalation → one delivery per person;
+- `facts.py`   the database → the rules' facts, in a handful of set-based queries;
+- `sweep.py`   the sweep: plan, write the outbox (unique key per rule, subject, due, stage and
+               recipient), claim a person, send one digest, mark it sent;
+- `digest.py`  how an item and a digest look, with their buttons;
+- `job.py`     the repeating job on PTB's JobQueue, which is only the clock.
+The database is the source of truth; see sweep.py for what survives a crash.
 """

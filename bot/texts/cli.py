@@ -1,6 +1,14 @@
 """Texts for the command line and the CSV imports (printed in the terminal, so no HTML)."""
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "error.no_department": (
+        "Der er ingen afdeling, der hedder {name}.",
+        "There is no department called {name}.",
+    ),
+    "error.team_meeting_every": (
+        "Teammøder kan holdes hver uge op til hver {max}. uge.",
+        "Team meetings can be every week up to every {max} weeks.",
+    ),
     "import.empty_file": (
         "Filen er tom: første linje skal være overskriften {expected}.",
         "The file is empty: the first line must be the header {expected}.",

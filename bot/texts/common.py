@@ -61,6 +61,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "»{value}« er ikke en rigtig dato. Prøv igen.",
         "“{value}” is not a real date. Try again.",
     ),
+    "error.weekday": (
+        "»{value}« er ikke en ugedag. Skriv fx mandag eller tirsdag.",
+        "“{value}” is not a weekday. Write e.g. mandag (Monday) or tirsdag (Tuesday).",
+    ),
     "help.text": (
         "<b>Sådan skriver du en note</b>\n"
         "Skriv navn, type og tekst i én besked, fx\n"
@@ -72,6 +76,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/score NAVN – giv en score på et delmål\n"
         "/maal NAVN – beboerens mål og delmål\n"
         "/evaluer NAVN – evaluér et mål eller delmål (kontaktteam og ledere)\n"
+        "/paamindelser – dine frister: overskredne og de næste 30 dage\n"
+        "/status NAVN – hvor beboerens statuscyklus står\n"
+        "/indstillinger – hvornår du får påmindelser\n"
         "/annuller – afbryd det, du er i gang med\n"
         "/hjaelp – denne hjælp",
         "<b>How to write a note</b>\n"
@@ -84,6 +91,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/score NAME – score a sub-goal\n"
         "/maal NAME – the resident's goals and sub-goals\n"
         "/evaluer NAME – evaluate a goal or sub-goal (kontaktteam and leaders)\n"
+        "/paamindelser – your deadlines: overdue and the next 30 days\n"
+        "/status NAME – where the resident's status cycle stands\n"
+        "/indstillinger – when you get reminders\n"
         "/annuller – cancel what you are doing\n"
         "/hjaelp – this help",
     ),
@@ -91,10 +101,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<b>For ledere</b>\n"
         "/beboere – se, tilføj, ret og fraflyt beboere\n"
         "/kontaktteam NAVN – vælg beboerens kontaktteam\n"
+        "/statusmoede NAVN – planlæg, flyt eller afslut et statusmøde\n"
         "/inviter – lav et invitationslink til en kollega",
         "<b>For leaders</b>\n"
         "/beboere – see, add, edit and move out residents\n"
         "/kontaktteam NAME – choose the resident's kontaktteam\n"
+        "/statusmoede NAME – plan, move or close a status meeting\n"
         "/inviter – make an invite link for a colleague",
     ),
     "role.medarbejder": ("Medarbejder", "Staff member"),

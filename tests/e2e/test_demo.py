@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
 from bot import __main__ as cli
+from bot import demo
 from bot.demo import DRAFT_WAITING, FRESH, GOODBYE, demo_clock, run_demo
 from bot.storage.models import (
     DiaryNote,
@@ -30,8 +31,12 @@ from bot.storage.models import (
     EvaluationDraft,
     Goal,
     IndicatorScore,
+    ReminderDelivery,
+    ReminderPerson,
     Resident,
+    ResidentMilestone,
     Staff,
+    StatusMeeting,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +48,7 @@ WELCOME = "Velkommen, Dig! Du er registreret som afdelingsleder i Demo-afdelinge
 WELCOME_BACK = "(Velkommen tilbage, Dig! Du er allerede registreret"
 INVITE = re.compile(r"\(Du åbner invitationslinket: /start [\w-]{20,}\)")
 SUB_GOAL = "Delmål: Mia bruger sit talekort ved måltider"
+MANDATORY_AREAS = ["skole", "sociale_relationer"]
 ANSWERS = (
     "Mia bruger talekortet ved de fleste måltider.",
     "Færre konflikter ved bordet.",
@@ -224,7 +230,7 @@ def test_the_intro_and_goodbye_say_where_the_data_is_kept(folder: Path) -> None:
     intro = output.split("(Du åbner invitationslinket")[0]
     assert f"Demo-data gemmes i {db} mellem kørsler" in intro
     assert f"Demo data is kept in {db} between runs; --fresh starts" in intro
-    assert "/evaluer Mia evaluerer et mål eller delmål med tre måneders noter og scorer" in intro
+    assert "/evaluer Mia evaluerer et mål eller delmål ud fra noter og scorer siden sidste" in intro
     assert "/maal Mia viser Mias plan" in intro
     assert output.rstrip().endswith(goodbye(folder))
     assert f"dine demo-data er gemt i {db} til næste gang" in goodbye(folder)
@@ -236,7 +242,8 @@ def test_the_first_run_seeds_three_months_of_mias_plan(folder: Path) -> None:
     assert code == 0
     [mia] = rows(folder, Resident, Resident.display_name == "Mia")
     goals = rows(folder, Goal, Goal.resident_id == mia.id)
-    assert len(goals) == 2
+    assert len(goals) == 3
+    assert sorted(filter(None, (g.mandatory_area for g in goals))) == MANDATORY_AREAS
     notes = rows(folder, DiaryNote, col(DiaryNote.sub_goal_id).is_not(None))
     authors = {s.id: s.display_name for s in rows(folder, Staff)}
     assert {authors[n.author_id] for n in notes} == {"Dig", "Sara"}
@@ -319,7 +326,8 @@ def test_an_evaluation_draft_survives_a_restart_and_ends_as_journal_text(folder:
     # A second chart from the resumed draft does not overwrite the first.
     assert (folder / "demo-files" / "score-chart-2.png").exists()
 
-    [evaluation] = rows(folder, Evaluation)
+    # The seeded facility has past evaluations (by Dig); this one is the chat's.
+    [evaluation] = rows(folder, Evaluation, Evaluation.progress == ANSWERS[0])
     assert (evaluation.progress, evaluation.effect, evaluation.methods) == ANSWERS[:3]
     assert (evaluation.changes, evaluation.participation) == ANSWERS[3:]
     assert evaluation.decision == "fortsaet"
@@ -361,7 +369,7 @@ def test_fresh_deletes_the_demo_data_and_seeds_it_again(folder: Path) -> None:
     assert not old_file.exists()
     assert len(rows(folder, Resident)) == 3
     [mia] = rows(folder, Resident, Resident.display_name == "Mia")
-    assert len(rows(folder, Goal, Goal.resident_id == mia.id)) == 2
+    assert len(rows(folder, Goal, Goal.resident_id == mia.id)) == 3
     assert sorted(s.display_name for s in rows(folder, Staff)) == ["Dig", "Sara"]
 
 
@@ -504,3 +512,168 @@ def test_python_m_bot_demo_keeps_its_data_in_data_demo_db(tmp_path: Path) -> Non
     assert WELCOME_BACK in again.stdout
     assert WELCOME not in again.stdout
     assert sorted(p.name for p in checkout.iterdir()) == ["data"]
+
+
+# --- reminders (issue 4): a calm facility, and the clock moved forward -------------------------
+
+SEED_DAY = date(2026, 11, 22)
+REMINDER_DAY = SEED_DAY + timedelta(days=demo.REMINDER_DAYS)  # 27.12.2026
+DIGEST = "Dagbogsbot:\n  🔔 Påmindelser\n"
+ITEM_LINE = re.compile(r"^  (\d+)\. Mia: (.+)\n  (.+)$", re.MULTILINE)
+
+
+def digests(output: str) -> list[str]:
+    """Return each reminder digest printed: its text and its numbered buttons."""
+    found = []
+    for part in output.split(DIGEST)[1:]:
+        block = part.split("\n\n(", 1)[0].split("\nDagbogsbot", 1)[0]
+        found.append(block.split("\n(Du trykker", 1)[0])
+    return found
+
+
+def deliveries(folder: Path, name: str | None = None) -> list[ReminderDelivery]:
+    """Return the reminder ledger's rows (only those to one person when name is given)."""
+    found = rows(folder, ReminderDelivery)
+    if name is None:
+        return found
+    [person] = rows(folder, Staff, Staff.display_name == name)
+    return [row for row in found if row.recipient_id == person.id]
+
+
+def test_the_seeding_day_is_calm_and_tells_the_day_to_see_reminders(folder: Path) -> None:
+    code, output, _ = run([], folder, today=SEED_DAY)
+
+    assert code == 0
+    assert digests(output) == []
+    # Nothing is due for anyone: no reminder was even written to the ledger.
+    assert deliveries(folder) == []
+    hint = demo.NOTHING_DUE.format(day="27.12.2026", days=14, iso="2026-12-27")
+    assert hint in output
+    assert "    python -m bot demo --today 2026-12-27\n" in output
+    # The intro says the demo's reminder hours are "always".
+    intro = output.split("(Du åbner invitationslinket")[0]
+    assert "I demoen er dine påmindelsestider »altid«" in intro
+    assert 'Your reminder hours are "always" in the demo' in intro
+    # A tidy facility: every resident has both mandatory goals, recent milestones and a
+    # planned status meeting; Mia's is 70 days on (the hint is 35 days before it).
+    residents = {r.id: r.display_name for r in rows(folder, Resident)}
+    for resident_id, name in residents.items():
+        areas = {g.mandatory_area for g in rows(folder, Goal, Goal.resident_id == resident_id)}
+        assert set(MANDATORY_AREAS) <= areas, name
+        milestones = rows(folder, ResidentMilestone, ResidentMilestone.resident_id == resident_id)
+        kinds = {milestone.kind for milestone in milestones}
+        assert kinds == {
+            "dpu",
+            "autonomt_kompas",
+            "samarbejdsaftale",
+            "ipel_evaluation",
+            "komm_evaluation",
+        }, name
+    meetings = {residents[m.resident_id]: m.meeting_on for m in rows(folder, StatusMeeting)}
+    assert meetings["Mia"] == SEED_DAY + timedelta(days=70)
+    assert min(meetings["Oliver"], meetings["Ella"]) > meetings["Mia"]
+    [dig] = rows(folder, Staff, Staff.display_name == "Dig")
+    [hours] = rows(folder, ReminderPerson, ReminderPerson.staff_id == dig.id)
+    assert (hours.start_minute, hours.end_minute, hours.weekends, hours.holidays) == (
+        0,
+        1440,
+        True,
+        True,
+    )
+
+
+def test_the_clock_moved_forward_brings_one_digest_and_a_restart_sends_nothing_twice(
+    folder: Path,
+) -> None:
+    run([], folder, today=SEED_DAY)
+
+    code, output, _ = run([press("1. Evaluer nu")], folder, today=REMINDER_DAY)
+
+    assert code == 0
+    [digest] = digests(output)
+    items = ITEM_LINE.findall(digest)
+    assert items == [
+        ("1", "Evaluering af delmålet Mia bruger sit talekort ved måltider", "⏰ Frist i dag"),
+        (
+            "2",
+            "Statusrapporten skrives (statusmøde 31.1.2027)",
+            "🗓 Frist 10.1.2027 (om 14 dage)",
+        ),
+    ]
+    cells = [cell for line in digest.splitlines() for cell in BUTTON_CELL.findall(line)]
+    assert cells == [
+        ("1", "1. Evaluer nu"),
+        ("2", "1. Udsæt 1 dag"),
+        ("3", "1. Udsæt 1 uge"),
+        ("4", "2. Udført"),
+        ("5", "2. Udsæt 1 dag"),
+        ("6", "2. Udsæt 1 uge"),
+    ]
+    # `Evaluer nu` lands in the evaluation: the evidence, then the first question.
+    pressed = output.split("(Du trykker på [1] 1. Evaluer nu)", 1)[1]
+    assert "🎯 " + SUB_GOAL in pressed
+    assert re.search(r"Noter i delmålsdagbogen: \d+", pressed)
+    assert "1. Dato for evaluering" in pressed
+    [draft] = rows(folder, EvaluationDraft)
+    assert draft.sub_goal_id is not None
+    # Nothing else is due for anyone: the ledger holds just these two items.
+    assert {(row.rule, row.due) for row in deliveries(folder)} == {
+        ("sub_goal_evaluation", REMINDER_DAY),
+        ("report_draft", date(2027, 1, 10)),
+    }
+    sent = deliveries(folder, "Dig")
+    assert sorted((row.rule, row.stage, row.status) for row in sent) == [
+        ("report_draft", "heads_up", "sent"),
+        ("sub_goal_evaluation", "due", "sent"),
+    ]
+
+    # Quit and start again on the same day: the ledger knows the digest went out.
+    code, again, _ = run(["/quit"], folder, today=REMINDER_DAY)
+
+    assert code == 0
+    assert digests(again) == []
+    assert demo.ALREADY_SENT in again
+    assert "python -m bot demo --today" not in again
+    assert [(row.id, row.status, row.message_id) for row in deliveries(folder, "Dig")] == [
+        (row.id, row.status, row.message_id) for row in sent
+    ]
+
+
+def test_the_running_demo_sweeps_again_without_sending_twice(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run([], folder, today=SEED_DAY)
+    # Sweep after every line, as if a minute passed between them.
+    monkeypatch.setattr(demo, "SWEEP_EVERY", timedelta(0))
+    swept: list[object] = []
+    original = demo.DemoChat.sweep
+
+    async def counting(chat: demo.DemoChat) -> bool:
+        swept.append(chat)
+        return await original(chat)
+
+    monkeypatch.setattr(demo.DemoChat, "sweep", counting)
+
+    code, output, _ = run(["/hjaelp", "/mine", "/hjaelp"], folder, today=REMINDER_DAY)
+
+    assert code == 0
+    assert len(swept) == 4  # at start-up and after each line
+    assert len(digests(output)) == 1
+    assert len(deliveries(folder, "Dig")) == 2
+
+
+def test_an_older_demo_database_gets_no_reminders_but_a_hint(folder: Path) -> None:
+    run([], folder, today=SEED_DAY)
+    # A demo database from before reminders: no milestones, no status meetings.
+    engine = sa.create_engine(f"sqlite:///{folder / 'demo.db'}")
+    with engine.begin() as connection:
+        connection.execute(sa.delete(ResidentMilestone))
+        connection.execute(sa.delete(StatusMeeting))
+    engine.dispose()
+
+    code, output, _ = run([], folder, today=REMINDER_DAY)
+
+    assert code == 0
+    assert demo.OLD_DATA in output
+    assert digests(output) == []
+    assert deliveries(folder) == []

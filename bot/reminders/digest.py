@@ -1,0 +1,152 @@
+"""How reminders look in the chat: one digest message per person, each item with its buttons.
+
+Used by the sweep (the digest), by /paamindelser, and by the weekly overview to leaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.goals import format_date
+from bot.handlers.callbacks import ReminderPress
+from bot.reminders.rules import RULE_CODES, RULE_MANDATORY_GOALS, DueItem
+from bot.reminders.stages import DUE, ESCALATION, HEADS_UP, stage_kind
+from bot.texts import Markup, Texts
+
+# Buttons for at most this many items per message (3 each); the rest are listed in the text.
+MAX_ITEMS_WITH_BUTTONS = 8
+# Telegram allows 4,096 characters per message; stay well below with the items' text.
+MAX_ITEMS_IN_TEXT = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item as one person sees it: at which stage (or 'upcoming' in /paamindelser)."""
+
+    item: DueItem
+    stage: str
+
+
+def title(tx: Texts, item: DueItem) -> Markup:
+    """Return what the item is, in the reader's language."""
+    params = dict(item.params)
+    if item.rule == RULE_MANDATORY_GOALS:
+        params["areas"] = ", ".join(
+            tx.plain(f"plans.area_{area}") for area in params.get("areas", "").split(", ") if area
+        )
+    return tx(item.title_key, **params)
+
+
+def _people(tx: Texts, ids: Sequence[int], names: Mapping[int, str]) -> str:
+    shown = [names[i] for i in ids if i in names]
+    return ", ".join(shown) if shown else tx.plain("reminders.nobody")
+
+
+def when(tx: Texts, entry: Entry, today: date, names: Mapping[int, str]) -> Markup:
+    """Return the line that says when the item is due and how late it is."""
+    item = entry.item
+    days = (item.due - today).days
+    shown = format_date(item.due)
+    kind = stage_kind(entry.stage)
+    if kind == ESCALATION:
+        people = _people(tx, item.responsible, names)
+        return tx("reminders.when_escalation", date=shown, days=-days, people=people)
+    if days > 1:
+        return tx("reminders.when_heads_up", date=shown, days=days)
+    if days == 1:
+        return tx("reminders.when_tomorrow", date=shown)
+    if days == 0:
+        return tx("reminders.when_due")
+    if days == -1:
+        return tx("reminders.when_overdue_one", date=shown)
+    return tx("reminders.when_overdue", date=shown, days=-days)
+
+
+def press(action: str, item: DueItem) -> str:
+    """Return the callback data of a button on an item."""
+    return ReminderPress(
+        action, RULE_CODES[item.rule], item.subject_id, item.due.toordinal()
+    ).pack()
+
+
+def buttons(tx: Texts, number: int, item: DueItem) -> list[InlineKeyboardButton]:
+    """Return an item's buttons: its action (if any), Udsæt 1 dag, Udsæt 1 uge."""
+    if item.action == "none":
+        return []
+    return [
+        InlineKeyboardButton(
+            tx.plain(f"reminders.btn_{item.action}", number=number),
+            callback_data=press(ReminderPress.ACT, item),
+        ),
+        InlineKeyboardButton(
+            tx.plain("reminders.btn_day", number=number),
+            callback_data=press(ReminderPress.DAY, item),
+        ),
+        InlineKeyboardButton(
+            tx.plain("reminders.btn_week", number=number),
+            callback_data=press(ReminderPress.WEEK, item),
+        ),
+    ]
+
+
+def render_items(
+    tx: Texts,
+    entries: Sequence[Entry],
+    today: date,
+    names: Mapping[int, str],
+    *,
+    first_number: int = 1,
+    with_buttons: int = MAX_ITEMS_WITH_BUTTONS,
+) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
+    """Return each item's text block and the keyboard rows for the first `with_buttons`."""
+    blocks: list[str] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    for offset, entry in enumerate(entries):
+        number = first_number + offset
+        item = entry.item
+        blocks.append(
+            tx(
+                "reminders.item",
+                number=number,
+                name=item.params.get("name", ""),
+                title=title(tx, item),
+                when=when(tx, entry, today, names),
+            )
+        )
+        if offset < with_buttons:
+            row = buttons(tx, number, item)
+            if row:
+                rows.append(row)
+    return blocks, rows
+
+
+def digest(
+    tx: Texts,
+    entries: Sequence[Entry],
+    today: date,
+    names: Mapping[int, str],
+    sections: Sequence[str] = (),
+) -> tuple[Markup, InlineKeyboardMarkup | None]:
+    """Return one person's digest: their items (most urgent first), then any extra sections."""
+    ordered = sorted(entries, key=_urgency)
+    shown = ordered[:MAX_ITEMS_IN_TEXT]
+    blocks, rows = render_items(tx, shown, today, names)
+    if len(ordered) > len(shown):
+        blocks.append(tx("reminders.more", count=len(ordered) - len(shown)))
+    elif len(shown) > MAX_ITEMS_WITH_BUTTONS:
+        blocks.append(tx("reminders.more_buttons", count=MAX_ITEMS_WITH_BUTTONS))
+    parts: list[str] = []
+    if blocks:
+        parts.append(tx("reminders.digest", items=Markup("\n\n".join(blocks))))
+    parts.extend(sections)
+    return Markup("\n\n".join(parts)), InlineKeyboardMarkup(rows) if rows else None
+
+
+def _urgency(entry: Entry) -> tuple[int, date, str, str]:
+    kind = stage_kind(entry.stage)
+    order = {ESCALATION: 0, DUE: 2, HEADS_UP: 3}.get(kind, 1)
+    return order, entry.item.due, entry.item.params.get("name", ""), entry.item.rule

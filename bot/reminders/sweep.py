@@ -1,0 +1,409 @@
+"""The sweep: the database is the source of truth, the job queue only the clock (issue 4 §3).
+
+Every few minutes, and at start-up, one sweep:
+1. plans: reads every resident's facts (a few set-based queries), asks the pure rules what is
+   due and the pure stages who gets what today (bot.reminders.rules, .stages);
+2. records: writes each new delivery to the outbox (`reminder_delivery`) under its unique key
+   (rule, subject, due, stage, recipient) in one transaction; a key already there is skipped,
+   so two sweeps, two processes or a restart never write one twice;
+3. delivers: for each person with pending rows who is inside their own hours, takes the claim
+   on that person (one atomic UPDATE of `reminder_person`, which only one process can win),
+   sends ONE digest of everything pending for them, then marks those rows sent and gives the
+   claim back in one transaction.
+
+What survives what:
+- a crash before the send: the rows are still pending; the claim is stale after `lease` and
+  the next sweep (of any process) sends them;
+- a crash between the send and the marking: the same, so that one digest arrives twice; this
+  is the only duplicate possible, at most one message per person;
+- a graceful stop: PTB waits for a running job, so each send is followed by its marking;
+- two processes: the ledger's unique key and the per-person claim make each row go out once.
+Rows of an item that was done (or snoozed) before it went out are cancelled, not sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.clock import Clock
+from bot.domain.calendar import within_hours
+from bot.reminders.digest import Entry, digest, title
+from bot.reminders.facts import load_facts
+from bot.reminders.rules import INFORMATIONAL, DueItem, due_items
+from bot.reminders.stages import (
+    WEEKLY,
+    Delivery,
+    deliveries,
+    max_heads_up_days,
+    stage_rank,
+)
+from bot.storage.reminder_repositories import (
+    CANCELLED,
+    FAILED,
+    SENT,
+    PendingRow,
+    Recipient,
+)
+from bot.storage.uow import UnitOfWorkFactory
+from bot.texts import Markup, Texts
+
+log = logging.getLogger(__name__)
+
+WEEKLY_RULE = "weekly_digest"
+WEEKLY_DAY = 0  # Monday
+# How long a claim on a person lasts before another process may take it over: longer than
+# any send takes, rate-limit retries included.
+DEFAULT_LEASE = timedelta(minutes=15)
+# Old overdue items keep their key forever; the cache of known keys looks back this far and
+# anything older simply meets the unique key again.
+KNOWN_KEYS_DAYS = 400
+SEND_CONCURRENCY = 8
+INSERT_CHUNK = 5000
+
+ItemKey = tuple[str, str, date]
+
+
+@dataclass(slots=True)
+class SweepPlan:
+    """What one sweep found: today's items and deliveries, and what is still live."""
+
+    today: date
+    items: dict[ItemKey, DueItem] = field(default_factory=dict)
+    deliveries: list[Delivery] = field(default_factory=list)
+    live: set[tuple[str, str, date, int]] = field(default_factory=set)
+    # Each department's overdue items, for the leaders' weekly overview.
+    overdue_by_department: dict[int, list[DueItem]] = field(default_factory=dict)
+    department_names: dict[int, str] = field(default_factory=dict)
+    residents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    """What a sweep did: for logs, tests and the benchmark."""
+
+    residents: int
+    items: int
+    recorded: int
+    sent: int
+    cancelled: int
+    failed: int
+    outside_hours: int
+    busy: int
+    plan_seconds: float
+    record_seconds: float
+    deliver_seconds: float
+
+
+@dataclass(slots=True)
+class _Tally:
+    sent: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    outside_hours: int = 0
+    busy: int = 0
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+class ReminderEngine:
+    """Plan, record and deliver reminders; one per process, shared by its sweeps."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        tz: ZoneInfo,
+        texts: Texts,
+        *,
+        lease: timedelta = DEFAULT_LEASE,
+        token: str | None = None,
+    ) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.tz = tz
+        self.texts = texts
+        self.lease = lease
+        self.token = token or uuid.uuid4().hex
+        self._known: set[tuple[str, str, date, str, int]] | None = None
+        self._running = asyncio.Lock()
+
+    # --- 1. plan ----------------------------------------------------------------------------
+
+    def plan(self, now: datetime) -> SweepPlan:
+        """Compute today's items and deliveries from the database (read-only)."""
+        today = now.astimezone(self.tz).date()
+        with self.uow(read_only=True) as uow:
+            facts = load_facts(uow, self.tz, today)
+            snoozed = uow.reminders.snoozed(today)
+            names = uow.reminders.department_names()
+        plan = SweepPlan(today=today, department_names=names, residents=len(facts))
+        horizon = max_heads_up_days()
+        leaders: dict[int, tuple[int, ...]] = {}
+        for resident in facts:
+            for item in due_items(resident, today, horizon):
+                found = deliveries(item, today, resident.leader_ids, snoozed)
+                if not found:
+                    continue
+                plan.items[item.rule, item.subject, item.due] = item
+                plan.deliveries.extend(found)
+                for delivery in found:
+                    plan.live.add((item.rule, item.subject, item.due, delivery.recipient_id))
+                if item.due < today and item.rule not in INFORMATIONAL:
+                    department = resident.department_id
+                    plan.overdue_by_department.setdefault(department, []).append(item)
+                    leaders[department] = resident.leader_ids
+        # The weekly overview is written on Mondays; one not yet delivered stays live all week.
+        for department in plan.overdue_by_department if today.weekday() == WEEKLY_DAY else ():
+            subject = f"department:{department}"
+            for leader in leaders[department]:
+                plan.deliveries.append(Delivery(WEEKLY_RULE, subject, today, WEEKLY, leader, None))
+                plan.live.add((WEEKLY_RULE, subject, today, leader))
+        return plan
+
+    # --- 2. record --------------------------------------------------------------------------
+
+    def record(self, plan: SweepPlan, now: datetime) -> int:
+        """Write the plan's new deliveries to the outbox; return how many were new."""
+        with self.uow() as uow:
+            if self._known is None:
+                since = plan.today - timedelta(days=KNOWN_KEYS_DAYS)
+                self._known = uow.reminders.known_keys(since)
+            fresh = [d for d in plan.deliveries if d.key not in self._known]
+            written = 0
+            for start in range(0, len(fresh), INSERT_CHUNK):
+                chunk = fresh[start : start + INSERT_CHUNK]
+                written += uow.reminders.record((_row(d) for d in chunk), now)
+            uow.commit()
+        self._known.update(d.key for d in fresh)
+        return written
+
+    def forget_known(self) -> None:
+        """Drop the cache of keys in the ledger (a test or the benchmark starting over)."""
+        self._known = None
+
+    # --- 3. deliver -------------------------------------------------------------------------
+
+    async def deliver(self, bot: Bot, plan: SweepPlan, now: datetime) -> _Tally:
+        """Send each waiting person inside their hours one digest; see the module docstring."""
+        recipients = await asyncio.to_thread(self._recipients, plan.today)
+        local_now = now.astimezone(self.tz)
+        names = await asyncio.to_thread(self._names, plan)
+        tally = _Tally()
+        gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+        async def one(recipient: Recipient) -> None:
+            async with gate:
+                await self._deliver_to(bot, plan, now, recipient, names, tally)
+
+        waiting = []
+        for recipient in recipients:
+            if within_hours(recipient.hours, local_now):
+                waiting.append(one(recipient))
+            else:
+                tally.outside_hours += 1
+        await asyncio.gather(*waiting)
+        return tally
+
+    def _recipients(self, today: date) -> list[Recipient]:
+        with self.uow(read_only=True) as uow:
+            return uow.reminders.recipients_waiting(today)
+
+    def _names(self, plan: SweepPlan) -> dict[int, str]:
+        people: set[int] = set()
+        for item in plan.items.values():
+            people.update(item.responsible)
+        with self.uow(read_only=True) as uow:
+            return uow.reminders.staff_names(people)
+
+    async def _deliver_to(
+        self,
+        bot: Bot,
+        plan: SweepPlan,
+        now: datetime,
+        recipient: Recipient,
+        names: dict[int, str],
+        tally: _Tally,
+    ) -> None:
+        rows = await asyncio.to_thread(self._claim, recipient.staff_id, now)
+        if rows is None:
+            tally.busy += 1
+            return
+        live, dead = self._split(plan, recipient.staff_id, rows)
+        if not live:
+            await asyncio.to_thread(self._finish, recipient.staff_id, [], dead, now, None)
+            tally.cancelled += len(dead)
+            return
+        text, markup = self._render(plan, live, names)
+        try:
+            message = await bot.send_message(
+                chat_id=recipient.chat_id, text=text, reply_markup=markup
+            )
+        except (Forbidden, BadRequest) as exc:
+            # Blocked the bot, or the chat is gone: retrying would fail the same way.
+            log.warning("reminders for staff %s not delivered: %s", recipient.staff_id, exc)
+            failed = [row.id for row in live]
+            await asyncio.to_thread(
+                self._finish, recipient.staff_id, failed, dead, now, None, FAILED
+            )
+            tally.failed += len(failed)
+            return
+        except TelegramError as exc:
+            # A network error: the rows stay pending and the next sweep tries again.
+            log.warning("reminders for staff %s postponed: %s", recipient.staff_id, exc)
+            await asyncio.to_thread(self._release, recipient.staff_id)
+            return
+        except BaseException:
+            await asyncio.to_thread(self._release, recipient.staff_id)
+            raise
+        sent = [row.id for row in live]
+        await asyncio.to_thread(
+            self._finish, recipient.staff_id, sent, dead, now, message.message_id
+        )
+        tally.sent += 1
+        tally.cancelled += len(dead)
+
+    def _claim(self, staff_id: int, now: datetime) -> list[PendingRow] | None:
+        with self.uow() as uow:
+            if not uow.reminders.claim(staff_id, self.token, now, now - self.lease):
+                return None
+            rows = uow.reminders.pending(staff_id)
+            uow.commit()
+            return rows
+
+    def _release(self, staff_id: int) -> None:
+        with self.uow() as uow:
+            uow.reminders.release(staff_id, self.token)
+            uow.commit()
+
+    def _finish(
+        self,
+        staff_id: int,
+        done: Sequence[int],
+        dead: Sequence[int],
+        now: datetime,
+        message_id: int | None,
+        status: str = SENT,
+    ) -> None:
+        with self.uow() as uow:
+            uow.reminders.close(done, status, now, message_id)
+            uow.reminders.close(dead, CANCELLED, now)
+            uow.reminders.release(staff_id, self.token)
+            uow.commit()
+
+    @staticmethod
+    def _split(
+        plan: SweepPlan, staff_id: int, rows: Iterable[PendingRow]
+    ) -> tuple[list[PendingRow], list[int]]:
+        """Split pending rows into those still live today and those to cancel."""
+        live: list[PendingRow] = []
+        dead: list[int] = []
+        for row in rows:
+            if row.rule == WEEKLY_RULE:
+                # This week's overview, while the department still has something overdue.
+                department = int(row.subject.rsplit(":", 1)[1])
+                current = row.due == _monday(plan.today) and (
+                    department in plan.overdue_by_department
+                )
+            else:
+                current = (row.rule, row.subject, row.due, staff_id) in plan.live
+            if current:
+                live.append(row)
+            else:
+                dead.append(row.id)
+        return live, dead
+
+    def _render(
+        self, plan: SweepPlan, rows: list[PendingRow], names: dict[int, str]
+    ) -> tuple[Markup, Any]:
+        """One digest: each live item once, at its latest stage, plus the weekly overview."""
+        latest: dict[ItemKey, str] = {}
+        departments: list[int] = []
+        for row in rows:
+            if row.rule == WEEKLY_RULE:
+                departments.append(int(row.subject.rsplit(":", 1)[1]))
+                continue
+            key = (row.rule, row.subject, row.due)
+            if key not in latest or stage_rank(row.stage) > stage_rank(latest[key]):
+                latest[key] = row.stage
+        entries = [Entry(plan.items[key], stage) for key, stage in latest.items()]
+        sections = [self._weekly(plan, department, names) for department in sorted(departments)]
+        return digest(self.texts, entries, plan.today, names, sections)
+
+    def _weekly(self, plan: SweepPlan, department: int, names: dict[int, str]) -> str:
+        """The leader's weekly overview: overdue items in the department, by resident."""
+        tx = self.texts
+        by_resident: dict[str, list[DueItem]] = defaultdict(list)
+        for item in plan.overdue_by_department.get(department, []):
+            by_resident[item.params.get("name", "")].append(item)
+        lines: list[str] = []
+        for name in sorted(by_resident):
+            lines.append(tx("reminders.weekly_resident", name=name))
+            for item in sorted(by_resident[name], key=lambda i: i.due):
+                people = ", ".join(names[p] for p in item.responsible if p in names)
+                lines.append(
+                    tx(
+                        "reminders.weekly_line",
+                        title=title(tx, item),
+                        days=(plan.today - item.due).days,
+                        people=people or tx.plain("reminders.nobody"),
+                    )
+                )
+        return tx(
+            "reminders.weekly",
+            department=plan.department_names.get(department, ""),
+            lines=Markup("\n".join(lines) if lines else tx("reminders.weekly_none")),
+        )
+
+    # --- the whole sweep --------------------------------------------------------------------
+
+    async def sweep(self, bot: Bot) -> SweepReport:
+        """Plan, record and deliver once; a sweep still running makes this one wait."""
+        loop = asyncio.get_running_loop()
+        async with self._running:
+            now = self.clock.now()
+            started = loop.time()
+            plan = await asyncio.to_thread(self.plan, now)
+            planned = loop.time()
+            recorded = await asyncio.to_thread(self.record, plan, now)
+            stored = loop.time()
+            tally = await self.deliver(bot, plan, now)
+            finished = loop.time()
+        report = SweepReport(
+            residents=plan.residents,
+            items=len(plan.items),
+            recorded=recorded,
+            sent=tally.sent,
+            cancelled=tally.cancelled,
+            failed=tally.failed,
+            outside_hours=tally.outside_hours,
+            busy=tally.busy,
+            plan_seconds=planned - started,
+            record_seconds=stored - planned,
+            deliver_seconds=finished - stored,
+        )
+        log.info("reminder sweep: %s", report)
+        return report
+
+
+def _row(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "rule": delivery.rule,
+        "subject": delivery.subject,
+        "due": delivery.due,
+        "stage": delivery.stage,
+        "recipient_id": delivery.recipient_id,
+        "resident_id": delivery.resident_id,
+    }

@@ -1,0 +1,161 @@
+"""Use cases behind the reminder buttons and /paamindelser (issue 4 §3).
+
+A button names an item by rule, subject number and due date; nothing in it is trusted. Each
+press re-reads the resident's facts and recomputes the item: a press on an item that was done
+or moved meanwhile is answered (by whom, or the new date), never acted on; a press by someone
+who may not see the resident, or is not responsible for the item, is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.domain.access import Actor
+from bot.domain.errors import Conflict, NotAllowed
+from bot.domain.goals import format_date
+from bot.reminders.digest import Entry
+from bot.reminders.facts import load_facts
+from bot.reminders.rules import (
+    RULES_BY_CODE,
+    SUBJECT_KINDS,
+    DueItem,
+    due_items,
+    subject_of,
+)
+from bot.reminders.stages import escalates, stage_on
+from bot.services.directory import Directory
+from bot.services.plans import owns_resident_plan, visible_resident
+from bot.storage.uow import UnitOfWork
+
+MINE_DAYS = 30  # /paamindelser: overdue items and those due within this many days
+SNOOZE_DAYS = {"d": 1, "w": 7}
+# How far ahead a pressed item is looked for, to tell "moved to ..." from "done".
+SEARCH_DAYS = 3 * 366
+UPCOMING = "upcoming"
+
+
+@dataclass(frozen=True, slots=True)
+class PressedItem:
+    """The item a button meant, as it stands now, and who pressed."""
+
+    item: DueItem
+    resident_id: int
+    leader: bool  # the presser leads the resident's department (or the offer)
+
+
+def _today(clock: Clock, tz: ZoneInfo) -> date:
+    return clock.now().astimezone(tz).date()
+
+
+def find_item(
+    uow: UnitOfWork, actor: Actor, today: date, tz: ZoneInfo, code: str, ref: int, due: int
+) -> PressedItem:
+    """Recompute the item a button names; raise a domain error when it cannot be acted on.
+
+    uow must be open. NotAllowed: unknown item, a resident the actor may not see, or an item
+    that is not theirs; Conflict: already done ("reminders.already_done") or moved.
+    """
+    rule = RULES_BY_CODE.get(code)
+    if rule is None or due <= 0:
+        raise NotAllowed()
+    subject = subject_of(rule, ref)
+    resident_id = uow.reminders.resident_of(SUBJECT_KINDS.get(rule, "resident"), ref)
+    if resident_id is None:
+        raise NotAllowed()
+    resident = visible_resident(uow, actor, resident_id)
+    facts = load_facts(uow, tz, today, [resident_id])
+    if not facts:  # moved out
+        raise Conflict("reminders.already_done")
+    pressed_due = date.fromordinal(due)
+    current = [
+        item
+        for item in due_items(facts[0], today, SEARCH_DAYS)
+        if item.rule == rule and item.subject == subject
+    ]
+    item = next((i for i in current if i.due == pressed_due), None)
+    leader = actor.role.is_leader and owns_resident_plan(uow, actor, resident)
+    if item is None:
+        if current:
+            raise Conflict("reminders.moved", date=format_date(current[0].due))
+        raise Conflict("reminders.already_done")
+    if actor.staff_id not in item.responsible and not leader:
+        raise NotAllowed("reminders.not_yours", name=resident.display_name)
+    return PressedItem(item, resident_id, leader)
+
+
+def pressed_item(
+    uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, code: str, ref: int, due: int
+) -> PressedItem:
+    """Find the item a button names (opens the unit of work; read-only)."""
+    with uow:
+        return find_item(uow, actor, _today(clock, tz), tz, code, ref, due)
+
+
+def snooze(
+    uow: UnitOfWork,
+    clock: Clock,
+    tz: ZoneInfo,
+    actor: Actor,
+    code: str,
+    ref: int,
+    due: int,
+    action: str,
+) -> date:
+    """`Udsæt 1 dag/uge`: keep the item quiet for the presser until a day; return it."""
+    now = clock.now()
+    today = _today(clock, tz)
+    days = SNOOZE_DAYS[action]
+    with uow:
+        pressed = find_item(uow, actor, today, tz, code, ref, due)
+        item = pressed.item
+        until = today + timedelta(days=days)
+        uow.reminders.snooze(item.rule, item.subject, item.due, actor.staff_id, until, now)
+        uow.reminders.cancel_item(item.rule, item.subject, item.due, actor.staff_id, now)
+        uow.audit.record(
+            at=now,
+            actor_id=actor.staff_id,
+            action="update",
+            entity="reminder_snooze",
+            entity_id=ref,
+            resident_id=pressed.resident_id,
+            detail=f"{item.rule} {item.subject} due {item.due.isoformat()} until {until}",
+        )
+        uow.commit()
+    return until
+
+
+def my_items(
+    uow: UnitOfWork,
+    directory: Directory,
+    clock: Clock,
+    tz: ZoneInfo,
+    actor: Actor,
+    days: int = MINE_DAYS,
+) -> tuple[date, list[Entry], dict[int, str]]:
+    """Everything due for the actor: overdue, and due within `days`; leaders also see what
+    is escalated to them. Returns (today, entries most urgent first, staff names)."""
+    today = _today(clock, tz)
+    with uow:
+        visible = list(directory.residents(uow, actor).order)
+        facts = load_facts(uow, tz, today, visible) if visible else []
+        entries: list[Entry] = []
+        people: set[int] = set()
+        for resident in facts:
+            for item in due_items(resident, today, days):
+                mine = actor.staff_id in item.responsible
+                escalated = actor.staff_id in resident.leader_ids and escalates(
+                    item.rule, item.due, today
+                )
+                if not (mine or escalated):
+                    continue
+                stage = (
+                    "escalation" if escalated and not mine else stage_on(item.rule, item.due, today)
+                )
+                entries.append(Entry(item, stage or UPCOMING))
+                people.update(item.responsible)
+        names = uow.reminders.staff_names(people)
+    entries.sort(key=lambda e: (e.item.due, e.item.params.get("name", ""), e.item.rule))
+    return today, entries, names
