@@ -1,0 +1,67 @@
+"""The reminder sweep runs on PTB's JobQueue: started with the application, off when 0."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram.ext import Application
+
+from bot.clock import FixedClock
+from bot.domain.access import Role
+from bot.reminders import job
+from bot.storage.models import ContactTeamMember
+from tests import factories, goal_factories
+from tests.handlers.conftest import HarnessFactory
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+async def test_the_sweep_is_scheduled_every_few_minutes(harness: HarnessFactory) -> None:
+    async with harness(reminder_sweep_minutes=3) as bot:
+        assert bot.app is not None
+        scheduled = job.schedule(bot.app)
+        assert scheduled is not None
+        assert scheduled.name == job.JOB_NAME
+        trigger = scheduled.job.trigger
+        assert trigger.interval == timedelta(minutes=3)
+
+
+async def test_zero_minutes_turns_reminders_off(harness: HarnessFactory) -> None:
+    async with harness(reminder_sweep_minutes=0) as bot:
+        assert bot.app is not None
+        assert job.schedule(bot.app) is None
+        assert bot.app.job_queue is not None
+        assert bot.app.job_queue.jobs() == ()
+
+
+async def test_a_started_application_sends_the_digest_from_its_job(
+    harness: HarnessFactory, clock: FixedClock
+) -> None:
+    clock.set(datetime(2027, 3, 2, 9, 0, tzinfo=CPH))  # a Tuesday morning
+    async with harness() as bot:
+        app = bot.app
+        assert isinstance(app, Application)
+        now = clock.now()
+        dep = factories.department(bot.uow, "Afd A", now)
+        mia = factories.resident(bot.uow, "Mia", dep, now)
+        anna = factories.staff(bot.uow, 42, Role.MEDARBEJDER, [dep], now, name="Anna")
+        with bot.uow() as uow:
+            uow.session.add(ContactTeamMember(resident_id=mia, staff_id=anna, added_at=now))
+            uow.commit()
+        goal_factories.goal(bot.uow, mia, now, next_evaluation_on=date(2027, 3, 2))
+        scheduled = job.schedule(app)
+        assert scheduled is not None
+        await app.start()
+        try:
+            for _ in range(200):  # the first run comes after job.FIRST_RUN (2 s)
+                if bot.api.sent_texts(42):
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await app.stop()
+        texts = bot.api.sent_texts(42)
+        assert len(texts) == 1
+        assert "Evaluering af målet" in texts[0]
+        assert "Frist i dag" in texts[0]
