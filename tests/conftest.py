@@ -17,10 +17,26 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.storage.db import create_db_engine, upgrade
+from tests.pgserver import PostgresServer, PostgresServerError
 from tests.tg import BotHarness
 
 # 10:00 in Copenhagen on a weekday: within everyone's hours.
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """Start one throwaway PostgreSQL server for the session, only when a test asks for it
+    (the storage tests, the two-process reminder test); fail loudly if it cannot start.
+    `make test` installs PostgreSQL (scripts/ensure-postgres), so this is never a skip."""
+    try:
+        server = PostgresServer.start(tmp_path_factory.mktemp("pg"))
+    except PostgresServerError as exc:
+        pytest.fail(f"PostgreSQL could not be started for the tests:\n{exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

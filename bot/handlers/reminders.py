@@ -2,28 +2,33 @@
 
 Every press is checked afresh (bot.services.reminders.find_item): the item is recomputed from
 the database, so a press on something already done, moved or not the presser's is answered,
-never acted on. `Evaluer nu` enters the evaluation flow, so its press is a flow entry point.
+never acted on. `Evaluer nu` enters the evaluation flow, so its press is a flow entry point;
+the other buttons are stateless and leave any flow the person is in as it was.
 """
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.context import CustomContext
 from bot.domain.goals import format_date
 from bot.handlers import evaluations as evaluation_handlers
 from bot.handlers import goals as goal_handlers
 from bot.handlers import status as status_handlers
-from bot.handlers.callbacks import ReminderPress
+from bot.handlers.callbacks import BadCallbackData, ReminderPress
 from bot.handlers.common import callback_message, handles_domain_errors
 from bot.handlers.flow import Flow, flow_step
 from bot.reminders import digest as render
-from bot.reminders.rules import RULE_MEETING_HELD
+from bot.reminders.rules import EVALUATION_RULES, RULE_CODES, RULE_MEETING_HELD
 from bot.services import reminders, status
 from bot.services.evaluations import Kind
 from bot.texts import Markup
 
+_EVALUATE_CODES = "|".join(RULE_CODES[rule] for rule in EVALUATION_RULES)
+# `Evaluer nu` starts the evaluation flow, so it is an entry point of the conversation; the
+# other actions are stateless, so pressing one never ends a flow the person is in.
+EVALUATE_PATTERN = rf"^{ReminderPress.PREFIX}:{ReminderPress.ACT}:(?:{_EVALUATE_CODES}):"
 ACT_PATTERN = rf"^{ReminderPress.PREFIX}:{ReminderPress.ACT}:"
 SNOOZE_PATTERN = rf"^{ReminderPress.PREFIX}:[{ReminderPress.DAY}{ReminderPress.WEEK}]:"
 
@@ -42,10 +47,11 @@ async def cmd_paamindelser(update: Update, context: CustomContext) -> None:
             tx("reminders.mine_none", days=reminders.MINE_DAYS)
         )
         return
+    # Every item listed here has its buttons (25 × 3 stay under Telegram's 100).
     shown = entries[: render.MAX_ITEMS_IN_TEXT]
-    blocks, rows = render.render_items(tx, shown, today, names)
-    if len(entries) > len(shown):
-        blocks.append(tx("reminders.more", count=len(entries) - len(shown)))
+    blocks, rows = render.render_items(tx, shown, today, names, with_buttons=len(shown))
+    if len(entries) > len(blocks):
+        blocks.append(tx("reminders.more_mine", count=len(entries) - len(blocks)))
     text = tx("reminders.mine", days=reminders.MINE_DAYS, items=Markup("\n\n".join(blocks)))
     await update.effective_message.reply_text(
         text, reply_markup=InlineKeyboardMarkup(rows) if rows else None
@@ -69,8 +75,25 @@ async def on_snooze(update: Update, context: CustomContext) -> None:
 
 
 @flow_step
-async def on_act(update: Update, context: CustomContext) -> object:
-    """The item's own button: evaluate, tick, record as done, schedule, or show the plan."""
+async def on_evaluate(update: Update, context: CustomContext) -> object:
+    """`Evaluer nu`: the guided evaluation of the item's goal or sub-goal."""
+    query = update.callback_query
+    assert query is not None
+    press = ReminderPress.parse(query.data)
+    s = context.services
+    pressed = await context.read(
+        reminders.pressed_item, s.clock, s.tz, context.me, press.rule, press.ref, press.due
+    )
+    item = pressed.item
+    if item.action != "evaluate":
+        raise BadCallbackData(query.data)
+    kind: Kind = "goal" if item.subject.startswith("goal:") else "sub_goal"
+    return await evaluation_handlers.open_evaluation(update, context, kind, item.subject_id)
+
+
+@handles_domain_errors
+async def on_act(update: Update, context: CustomContext) -> None:
+    """The item's own button (besides Evaluer nu): tick, record as done, schedule, the plan."""
     query = update.callback_query
     assert query is not None
     press = ReminderPress.parse(query.data)
@@ -83,12 +106,13 @@ async def on_act(update: Update, context: CustomContext) -> object:
     message = callback_message(update)
     action = item.action
     if action == "evaluate":
-        kind: Kind = "goal" if item.subject.startswith("goal:") else "sub_goal"
-        return await evaluation_handlers.open_evaluation(update, context, kind, item.subject_id)
+        raise BadCallbackData(query.data)  # routed to on_evaluate; this shape is forged
     if action == "tick" and item.rule == RULE_MEETING_HELD:
-        return await status_handlers.hold_meeting(update, context, item.subject_id)
+        await status_handlers.hold_meeting(update, context, item.subject_id)
+        return
     if action == "schedule":
-        return await status_handlers.open_meeting_menu(update, context, pressed.resident_id)
+        await status_handlers.open_meeting_menu(update, context, pressed.resident_id)
+        return
     await query.answer()
     if action == "tick":
         ticked = await context.run(
@@ -111,17 +135,17 @@ async def on_act(update: Update, context: CustomContext) -> object:
         await goal_handlers.send_plan(message, context, pressed.resident_id)
     else:
         await message.reply_text(tx("reminders.no_action"))
-    return ConversationHandler.END
 
 
 def flow() -> Flow:
     """`Evaluer nu` (and a status meeting's date) continue in a guided flow: entry points."""
-    return Flow(entry_points=[CallbackQueryHandler(on_act, pattern=ACT_PATTERN)])
+    return Flow(entry_points=[CallbackQueryHandler(on_evaluate, pattern=EVALUATE_PATTERN)])
 
 
 def handlers() -> list[BaseHandler[Update, CustomContext, object]]:
-    """/paamindelser and the snooze buttons."""
+    """/paamindelser, the items' own buttons and the snooze buttons."""
     return [
         CommandHandler("paamindelser", cmd_paamindelser),
+        CallbackQueryHandler(on_act, pattern=ACT_PATTERN),
         CallbackQueryHandler(on_snooze, pattern=SNOOZE_PATTERN),
     ]

@@ -12,15 +12,20 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.goals import format_date
+from bot.domain.notes import shorten
 from bot.handlers.callbacks import ReminderPress
 from bot.reminders.rules import RULE_CODES, RULE_MANDATORY_GOALS, DueItem
 from bot.reminders.stages import DUE, ESCALATION, HEADS_UP, stage_kind
 from bot.texts import Markup, Texts
 
-# Buttons for at most this many items per message (3 each); the rest are listed in the text.
+# Buttons for at most this many items per digest (3 each); the rest are listed in the text.
 MAX_ITEMS_WITH_BUTTONS = 8
-# Telegram allows 4,096 characters per message; stay well below with the items' text.
 MAX_ITEMS_IN_TEXT = 25
+# Telegram takes 4,096 characters per message (counted after the HTML is parsed); the items
+# stop at this budget of rendered HTML, which leaves room for the header and the footer.
+TEXT_BUDGET = 3300
+SECTION_BUDGET = 1500  # the leader's weekly overview, within the same message
+TITLE_CHARS = 120  # a goal's text in an item (goals may hold 2,000 characters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,8 @@ class Entry:
 def title(tx: Texts, item: DueItem) -> Markup:
     """Return what the item is, in the reader's language."""
     params = dict(item.params)
+    if "text" in params:
+        params["text"] = shorten(params["text"], TITLE_CHARS)
     if item.rule == RULE_MANDATORY_GOALS:
         params["areas"] = ", ".join(
             tx.plain(f"plans.area_{area}") for area in params.get("areas", "").split(", ") if area
@@ -101,27 +108,40 @@ def render_items(
     *,
     first_number: int = 1,
     with_buttons: int = MAX_ITEMS_WITH_BUTTONS,
+    budget: int = TEXT_BUDGET,
 ) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
-    """Return each item's text block and the keyboard rows for the first `with_buttons`."""
+    """Return the text block of each item that fits the budget (at least one), and the
+    keyboard rows of the first `with_buttons` of them."""
     blocks: list[str] = []
     rows: list[list[InlineKeyboardButton]] = []
+    used = 0
     for offset, entry in enumerate(entries):
         number = first_number + offset
         item = entry.item
-        blocks.append(
-            tx(
-                "reminders.item",
-                number=number,
-                name=item.params.get("name", ""),
-                title=title(tx, item),
-                when=when(tx, entry, today, names),
-            )
+        block = tx(
+            "reminders.item",
+            number=number,
+            name=item.params.get("name", ""),
+            title=title(tx, item),
+            when=when(tx, entry, today, names),
         )
+        used += len(block) + 2
+        if blocks and used > budget:
+            break
+        blocks.append(block)
         if offset < with_buttons:
             row = buttons(tx, number, item)
             if row:
                 rows.append(row)
     return blocks, rows
+
+
+def clip(text: str, budget: int) -> str:
+    """Cut a rendered section at its last whole line within the budget."""
+    if len(text) <= budget:
+        return text
+    kept = text[:budget].rsplit("\n", 1)[0]
+    return kept + "\n…"
 
 
 def digest(
@@ -133,12 +153,18 @@ def digest(
 ) -> tuple[Markup, InlineKeyboardMarkup | None]:
     """Return one person's digest: their items (most urgent first), then any extra sections."""
     ordered = sorted(entries, key=_urgency)
-    shown = ordered[:MAX_ITEMS_IN_TEXT]
-    blocks, rows = render_items(tx, shown, today, names)
-    if len(ordered) > len(shown):
-        blocks.append(tx("reminders.more", count=len(ordered) - len(shown)))
-    elif len(shown) > MAX_ITEMS_WITH_BUTTONS:
+    # The sections share one budget (a leader of several departments gets one overview each).
+    each = SECTION_BUDGET // max(len(sections), 1)
+    sections = [clip(section, each) for section in sections]
+    budget = TEXT_BUDGET - sum(len(section) for section in sections)
+    blocks, rows = render_items(
+        tx, ordered[:MAX_ITEMS_IN_TEXT], today, names, budget=max(budget, 600)
+    )
+    shown = len(blocks)
+    if shown > MAX_ITEMS_WITH_BUTTONS:
         blocks.append(tx("reminders.more_buttons", count=MAX_ITEMS_WITH_BUTTONS))
+    if len(ordered) > shown:
+        blocks.append(tx("reminders.more", count=len(ordered) - shown))
     parts: list[str] = []
     if blocks:
         parts.append(tx("reminders.digest", items=Markup("\n\n".join(blocks))))

@@ -13,6 +13,7 @@ stage missed while the bot was down is not sent late: the current one is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,9 +36,12 @@ DUE = "due"
 OVERDUE = "overdue"
 ESCALATION = "escalation"
 WEEKLY = "weekly"
+# `Udsæt`: when a snooze ends the item comes once more, whatever its stage, under a key of
+# its own (`again` + the snooze's last day as an ordinal), so an already-sent stage is no bar.
+AGAIN = "again"
 
 # The order in which a digest shows one item's stages: the latest wins.
-_RANK = {HEADS_UP: 0, DUE: 1, OVERDUE: 2, ESCALATION: 3, WEEKLY: 4}
+_RANK = {HEADS_UP: 0, DUE: 1, OVERDUE: 2, ESCALATION: 3, AGAIN: 4, WEEKLY: 5}
 
 
 def heads_up_days(rule: str) -> int:
@@ -68,15 +72,23 @@ def escalates(rule: str, due: date, today: date) -> bool:
 
 
 def stage_kind(stage: str) -> str:
-    """Return the stage without its overdue number (`overdue3` → `overdue`)."""
-    return OVERDUE if stage.startswith(OVERDUE) else stage
+    """Return the stage without its number (`overdue3` → `overdue`, `again739000` → `again`)."""
+    for numbered in (OVERDUE, AGAIN):
+        if stage.startswith(numbered):
+            return numbered
+    return stage
 
 
 def stage_rank(stage: str) -> tuple[int, int]:
-    """Order stages: heads-up < due < overdue0 < overdue1 < ... < escalation."""
+    """Order stages: heads-up < due < overdue0 < overdue1 < ... < escalation < again."""
     kind = stage_kind(stage)
-    number = int(stage[len(OVERDUE) :]) if kind == OVERDUE else 0
+    number = int(stage[len(kind) :]) if kind in (OVERDUE, AGAIN) else 0
     return _RANK[kind], number
+
+
+def again_stage(until: date) -> str:
+    """Return the stage of the one reminder that follows a snooze ending on `until`."""
+    return f"{AGAIN}{until.toordinal()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,29 +108,47 @@ class Delivery:
         return self.rule, self.subject, self.due, self.stage, self.recipient_id
 
 
+Snoozes = frozenset[tuple[str, str, date, int]]
+
+
 def deliveries(
     item: DueItem,
     today: date,
     leaders: tuple[int, ...],
-    snoozed: frozenset[tuple[str, str, date, int]] = frozenset(),
+    snoozed: Snoozes = frozenset(),
+    ended: Mapping[tuple[str, str, date, int], date] | None = None,
 ) -> list[Delivery]:
     """Return the reminders an item gives today: its stage to each responsible person, and
-    the escalation to each leader once it is 7 days overdue; snoozed people get nothing."""
+    the escalation to each leader once it is 7 days overdue. A person who snoozed the item
+    gets nothing until the snooze ends (`snoozed`), then one reminder more (`ended`: the
+    last day of each snooze that has run out)."""
     stage = stage_on(item.rule, item.due, today)
     if stage is None:
         return []
     found: list[Delivery] = []
-    for person in item.responsible:
-        if (item.rule, item.subject, item.due, person) not in snoozed:
+
+    def add(person: int, person_stage: str) -> None:
+        key = (item.rule, item.subject, item.due, person)
+        if key in snoozed:
+            return
+        found.append(
+            Delivery(item.rule, item.subject, item.due, person_stage, person, item.resident_id)
+        )
+        if ended and key in ended:
             found.append(
-                Delivery(item.rule, item.subject, item.due, stage, person, item.resident_id)
+                Delivery(
+                    item.rule,
+                    item.subject,
+                    item.due,
+                    again_stage(ended[key]),
+                    person,
+                    item.resident_id,
+                )
             )
+
+    for person in item.responsible:
+        add(person, stage)
     if escalates(item.rule, item.due, today):
         for leader in leaders:
-            if (item.rule, item.subject, item.due, leader) not in snoozed:
-                found.append(
-                    Delivery(
-                        item.rule, item.subject, item.due, ESCALATION, leader, item.resident_id
-                    )
-                )
+            add(leader, ESCALATION)
     return found

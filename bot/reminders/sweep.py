@@ -42,10 +42,14 @@ from bot.reminders.digest import Entry, digest, title
 from bot.reminders.facts import load_facts
 from bot.reminders.rules import INFORMATIONAL, DueItem, due_items
 from bot.reminders.stages import (
+    AGAIN,
+    ESCALATION,
     WEEKLY,
     Delivery,
     deliveries,
     max_heads_up_days,
+    stage_kind,
+    stage_on,
     stage_rank,
 )
 from bot.storage.reminder_repositories import (
@@ -68,6 +72,8 @@ DEFAULT_LEASE = timedelta(minutes=15)
 # Old overdue items keep their key forever; the cache of known keys looks back this far and
 # anything older simply meets the unique key again.
 KNOWN_KEYS_DAYS = 400
+# A snooze that ended more than this long ago no longer brings its item back once more.
+SNOOZE_MEMORY_DAYS = 30
 SEND_CONCURRENCY = 8
 INSERT_CHUNK = 5000
 
@@ -148,23 +154,26 @@ class ReminderEngine:
         with self.uow(read_only=True) as uow:
             facts = load_facts(uow, self.tz, today)
             snoozed = uow.reminders.snoozed(today)
+            ended = uow.reminders.ended_snoozes(today, today - timedelta(days=SNOOZE_MEMORY_DAYS))
             names = uow.reminders.department_names()
         plan = SweepPlan(today=today, department_names=names, residents=len(facts))
         horizon = max_heads_up_days()
         leaders: dict[int, tuple[int, ...]] = {}
         for resident in facts:
             for item in due_items(resident, today, horizon):
-                found = deliveries(item, today, resident.leader_ids, snoozed)
+                if item.due < today and item.rule not in INFORMATIONAL:
+                    # In the leaders' overview even when nobody is reminded of it (no
+                    # kontaktteam yet, or everybody snoozed it).
+                    department = resident.department_id
+                    plan.overdue_by_department.setdefault(department, []).append(item)
+                    leaders[department] = resident.leader_ids
+                found = deliveries(item, today, resident.leader_ids, snoozed, ended)
                 if not found:
                     continue
                 plan.items[item.rule, item.subject, item.due] = item
                 plan.deliveries.extend(found)
                 for delivery in found:
                     plan.live.add((item.rule, item.subject, item.due, delivery.recipient_id))
-                if item.due < today and item.rule not in INFORMATIONAL:
-                    department = resident.department_id
-                    plan.overdue_by_department.setdefault(department, []).append(item)
-                    leaders[department] = resident.leader_ids
         # The weekly overview is written on Mondays; one not yet delivered stays live all week.
         for department in plan.overdue_by_department if today.weekday() == WEEKLY_DAY else ():
             subject = f"department:{department}"
@@ -181,7 +190,11 @@ class ReminderEngine:
             if self._known is None:
                 since = plan.today - timedelta(days=KNOWN_KEYS_DAYS)
                 self._known = uow.reminders.known_keys(since)
-            fresh = [d for d in plan.deliveries if d.key not in self._known]
+            # In key order, so two processes inserting overlapping rows lock them in the same
+            # order on PostgreSQL and cannot deadlock.
+            fresh = sorted(
+                (d for d in plan.deliveries if d.key not in self._known), key=lambda d: d.key
+            )
             written = 0
             for start in range(0, len(fresh), INSERT_CHUNK):
                 chunk = fresh[start : start + INSERT_CHUNK]
@@ -225,6 +238,9 @@ class ReminderEngine:
         people: set[int] = set()
         for item in plan.items.values():
             people.update(item.responsible)
+        for overdue in plan.overdue_by_department.values():
+            for item in overdue:
+                people.update(item.responsible)
         with self.uow(read_only=True) as uow:
             return uow.reminders.staff_names(people)
 
@@ -246,23 +262,25 @@ class ReminderEngine:
             await asyncio.to_thread(self._finish, recipient.staff_id, [], dead, now, None)
             tally.cancelled += len(dead)
             return
-        text, markup = self._render(plan, live, names)
+        text, markup = self._render(plan, live, names, recipient.staff_id)
         try:
             message = await bot.send_message(
                 chat_id=recipient.chat_id, text=text, reply_markup=markup
             )
-        except (Forbidden, BadRequest) as exc:
-            # Blocked the bot, or the chat is gone: retrying would fail the same way.
-            log.warning("reminders for staff %s not delivered: %s", recipient.staff_id, exc)
-            failed = [row.id for row in live]
-            await asyncio.to_thread(
-                self._finish, recipient.staff_id, failed, dead, now, None, FAILED
-            )
-            tally.failed += len(failed)
-            return
         except TelegramError as exc:
-            # A network error: the rows stay pending and the next sweep tries again.
-            log.warning("reminders for staff %s postponed: %s", recipient.staff_id, exc)
+            if _gone(exc):
+                # Blocked the bot, or the chat is gone: retrying would fail the same way.
+                log.warning("reminders for staff %s not delivered: %s", recipient.staff_id, exc)
+                failed = [row.id for row in live]
+                await asyncio.to_thread(
+                    self._finish, recipient.staff_id, failed, dead, now, None, FAILED
+                )
+                tally.failed += len(failed)
+                return
+            # A network error, flood control beyond the retries, or a message Telegram did not
+            # take: the rows stay pending and the next sweep tries again. Never lost.
+            level = logging.ERROR if isinstance(exc, BadRequest) else logging.WARNING
+            log.log(level, "reminders for staff %s postponed: %s", recipient.staff_id, exc)
             await asyncio.to_thread(self._release, recipient.staff_id)
             return
         except BaseException:
@@ -326,9 +344,13 @@ class ReminderEngine:
         return live, dead
 
     def _render(
-        self, plan: SweepPlan, rows: list[PendingRow], names: dict[int, str]
+        self, plan: SweepPlan, rows: list[PendingRow], names: dict[int, str], staff_id: int
     ) -> tuple[Markup, Any]:
-        """One digest: each live item once, at its latest stage, plus the weekly overview."""
+        """One digest: each live item once, at its latest stage, plus the weekly overview.
+
+        An item back after a snooze shows as what it is to this person: an escalation to a
+        leader who is not responsible for it, else its stage today.
+        """
         latest: dict[ItemKey, str] = {}
         departments: list[int] = []
         for row in rows:
@@ -338,7 +360,16 @@ class ReminderEngine:
             key = (row.rule, row.subject, row.due)
             if key not in latest or stage_rank(row.stage) > stage_rank(latest[key]):
                 latest[key] = row.stage
-        entries = [Entry(plan.items[key], stage) for key, stage in latest.items()]
+        entries = []
+        for key, latest_stage in latest.items():
+            item = plan.items[key]
+            shown = latest_stage
+            if stage_kind(latest_stage) == AGAIN:
+                if staff_id not in item.responsible:
+                    shown = ESCALATION
+                else:
+                    shown = stage_on(item.rule, item.due, plan.today) or latest_stage
+            entries.append(Entry(item, shown))
         sections = [self._weekly(plan, department, names) for department in sorted(departments)]
         return digest(self.texts, entries, plan.today, names, sections)
 
@@ -353,11 +384,12 @@ class ReminderEngine:
             lines.append(tx("reminders.weekly_resident", name=name))
             for item in sorted(by_resident[name], key=lambda i: i.due):
                 people = ", ".join(names[p] for p in item.responsible if p in names)
+                late = (plan.today - item.due).days
                 lines.append(
                     tx(
-                        "reminders.weekly_line",
+                        "reminders.weekly_line_one" if late == 1 else "reminders.weekly_line",
                         title=title(tx, item),
-                        days=(plan.today - item.due).days,
+                        days=late,
                         people=people or tx.plain("reminders.nobody"),
                     )
                 )
@@ -396,6 +428,13 @@ class ReminderEngine:
         )
         log.info("reminder sweep: %s", report)
         return report
+
+
+def _gone(exc: TelegramError) -> bool:
+    """Tell whether Telegram says the person cannot be reached at all (blocked, no chat)."""
+    if isinstance(exc, Forbidden):
+        return True
+    return isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
 
 
 def _row(delivery: Delivery) -> dict[str, Any]:

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.domain.access import Actor
-from bot.domain.errors import Conflict, NotAllowed
+from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.goals import format_date
 from bot.reminders.digest import Entry
 from bot.reminders.facts import load_facts
 from bot.reminders.rules import (
+    LEADER_STEPS,
     RULES_BY_CODE,
     SUBJECT_KINDS,
     DueItem,
@@ -58,8 +59,10 @@ def find_item(
     uow must be open. NotAllowed: unknown item, a resident the actor may not see, or an item
     that is not theirs; Conflict: already done ("reminders.already_done") or moved.
     """
+    if not 1 <= due <= date.max.toordinal():
+        raise InvalidInput("error.bad_button")  # no such day: not a button this bot made
     rule = RULES_BY_CODE.get(code)
-    if rule is None or due <= 0:
+    if rule is None:
         raise NotAllowed()
     subject = subject_of(rule, ref)
     resident_id = uow.reminders.resident_of(SUBJECT_KINDS.get(rule, "resident"), ref)
@@ -82,6 +85,8 @@ def find_item(
             raise Conflict("reminders.moved", date=format_date(current[0].due))
         raise Conflict("reminders.already_done")
     if actor.staff_id not in item.responsible and not leader:
+        if item.rule in LEADER_STEPS or item.action == "schedule":
+            raise NotAllowed("reminders.not_yours_leader", name=resident.display_name)
         raise NotAllowed("reminders.not_yours", name=resident.display_name)
     return PressedItem(item, resident_id, leader)
 

@@ -119,13 +119,17 @@ class ReminderRepository:
 
     def residents(self, ids: Sequence[int] | None) -> list[Any]:
         """(id, name, birth_date, enrolment_date, department_id) of residents living here."""
-        query = sa.select(
-            _RESIDENT.c.id,
-            _RESIDENT.c.display_name,
-            _RESIDENT.c.birth_date,
-            _RESIDENT.c.enrolment_date,
-            _RESIDENT.c.department_id,
-        ).where(_RESIDENT.c.moved_out_on.is_(None))
+        query = (
+            sa.select(
+                _RESIDENT.c.id,
+                _RESIDENT.c.display_name,
+                _RESIDENT.c.birth_date,
+                _RESIDENT.c.enrolment_date,
+                _RESIDENT.c.department_id,
+            )
+            .where(_RESIDENT.c.moved_out_on.is_(None))
+            .order_by(_RESIDENT.c.id)
+        )
         if ids is not None:
             query = query.where(_RESIDENT.c.id.in_(ids))
         return list(self.session.connection().execute(query))
@@ -231,6 +235,20 @@ class ReminderRepository:
         ).where(_SNOOZE.c.until > today)
         return frozenset(tuple(row) for row in self.session.connection().execute(query))
 
+    def ended_snoozes(self, today: date, since: date) -> dict[tuple[str, str, date, int], date]:
+        """The last day of each snooze that ran out between `since` and today."""
+        query = sa.select(
+            _SNOOZE.c.rule,
+            _SNOOZE.c.subject,
+            _SNOOZE.c.due,
+            _SNOOZE.c.recipient_id,
+            _SNOOZE.c.until,
+        ).where(_SNOOZE.c.until <= today, _SNOOZE.c.until >= since)
+        return {
+            (rule, subject, due, person): until
+            for rule, subject, due, person, until in self.session.connection().execute(query)
+        }
+
     # --- the ledger ----------------------------------------------------------------------
 
     def known_keys(self, since: date) -> set[tuple[str, str, date, str, int]]:
@@ -250,11 +268,16 @@ class ReminderRepository:
         batch = [{**row, "status": PENDING, "created_at": now} for row in rows]
         if not batch:
             return 0
-        insert = self._insert(_DELIVERY).on_conflict_do_nothing(
-            index_elements=["rule", "subject", "due", "stage", "recipient_id"]
+        insert = (
+            self._insert(_DELIVERY)
+            .on_conflict_do_nothing(
+                index_elements=["rule", "subject", "due", "stage", "recipient_id"]
+            )
+            .returning(_DELIVERY.c.id)
         )
         connection = self.session.connection()
-        result = connection.execute(insert, batch)
+        # With RETURNING, executemany reports each inserted row (rowcount is -1 on psycopg).
+        written = len(connection.execute(insert, batch).all())
         people = sorted({row["recipient_id"] for row in batch})
         person = self._insert(_PERSON).on_conflict_do_nothing(index_elements=["staff_id"])
         connection.execute(
@@ -270,7 +293,7 @@ class ReminderRepository:
                 for staff_id in people
             ],
         )
-        return max(result.rowcount, 0)
+        return written
 
     def _insert(self, table: sa.Table) -> Any:
         if self.session.get_bind().dialect.name == "postgresql":

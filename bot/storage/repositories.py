@@ -493,9 +493,7 @@ class DraftRepository(_Repository):
         rows = self._core(_SUB_GOAL_CHOICES, {"resident_id": resident_id})
         return [SubGoalChoice(*tuple(row)) for row in rows]
 
-    def awaiting_reason(
-        self, draft_id: int, author_id: int, missing_kind: str
-    ) -> NoteDraft | None:
+    def awaiting_reason(self, draft_id: int, author_id: int, missing_kind: str) -> NoteDraft | None:
         """Return the author's draft if it is open, of this kind, with a sub-goal but no reason."""
         stmt = (
             select(NoteDraft)

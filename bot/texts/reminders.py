@@ -115,6 +115,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "  • {title} – {days} dage over ({people})",
         "  • {title} – {days} days overdue ({people})",
     ),
+    "reminders.weekly_line_one": (
+        "  • {title} – 1 dag over ({people})",
+        "  • {title} – 1 day overdue ({people})",
+    ),
     "reminders.weekly_none": (
         "  Ingen overskredne frister. 👍",
         "  No overdue deadlines. 👍",
@@ -136,7 +140,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🔔 <b>Dine frister</b> (overskredne og de næste {days} dage)\n\n{items}",
         "🔔 <b>Your deadlines</b> (overdue and the next {days} days)\n\n{items}",
     ),
-    "reminders.mine_page": ("Side {page} af {pages}", "Page {page} of {pages}"),
+    "reminders.more_mine": (
+        "… og {count} mere: de vises her, når nogle af de første er klaret.",
+        "… and {count} more: they show here once some of the first are dealt with.",
+    ),
     # Answers to a press.
     "reminders.already_done": (
         "Den frist er allerede klaret eller flyttet – der er ikke mere at gøre her. "
@@ -145,12 +152,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "See /paamindelser for what is waiting.",
     ),
     "reminders.moved": (
-        "Fristen er flyttet til {date}.",
-        "The deadline has moved to {date}.",
+        "Den frist er allerede klaret eller flyttet – næste frist er {date}.",
+        "That deadline has already been dealt with or moved – the next one is {date}.",
     ),
     "reminders.not_yours": (
         "Den opgave er ikke din: den hører til {name}s kontaktteam og afdelingsleder.",
         "That task is not yours: it belongs to {name}'s kontaktteam and afdelingsleder.",
+    ),
+    "reminders.not_yours_leader": (
+        "Det er afdelingslederens opgave – den kan du ikke markere for {name}.",
+        "That is the afdelingsleder's task – you cannot mark it for {name}.",
     ),
     "reminders.snoozed": (
         "⏸ Udsat til {date}: jeg minder dig om det igen den dag.",

@@ -29,9 +29,7 @@ from tests.handlers.conftest import HarnessFactory, Team, audit_events
 from tests.tg import BotHarness
 
 TODAY = date(2026, 11, 23)  # the clock fixture's day in Copenhagen
-NOT_OWNER = (
-    "Det er kun beboerens kontaktteam og afdelingens ledere, der arbejder med målene."
-)
+NOT_OWNER = "Det er kun beboerens kontaktteam og afdelingens ledere, der arbejder med målene."
 SUB_GOAL_TEXT = "Mia bruger sit talekort ved måltider"
 ANSWERS = (
     "Mia bruger talekortet ved de fleste måltider.",
@@ -324,9 +322,7 @@ async def test_a_second_person_is_told_who_holds_the_draft(
     [draft] = _drafts(bot)
     assert draft.holder_id == team.staff_a
     # Carl cannot answer in Anna's draft with her buttons either.
-    await bot.press_data(
-        plan.colleague, EvaluationPress("dt", draft.id or 0).pack()
-    )
+    await bot.press_data(plan.colleague, EvaluationPress("dt", draft.id or 0).pack())
     assert bot.alerts()[-1] == "Det er ikke din kladde."
     assert _drafts(bot)[0].step == "date"
 

@@ -18,22 +18,9 @@ from sqlalchemy.engine import Engine
 
 from bot.storage.db import create_db_engine, upgrade
 from bot.storage.uow import UnitOfWorkFactory
-from tests.pgserver import PostgresServer, PostgresServerError
+from tests.pgserver import PostgresServer
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(scope="session")
-def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    """Start one throwaway PostgreSQL server for the session; fail loudly if it cannot start."""
-    try:
-        server = PostgresServer.start(tmp_path_factory.mktemp("pg"))
-    except PostgresServerError as exc:
-        pytest.fail(f"PostgreSQL could not be started for the storage tests:\n{exc}", pytrace=False)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @contextmanager

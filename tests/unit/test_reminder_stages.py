@@ -15,10 +15,16 @@ from bot.reminders.rules import (
     DueItem,
 )
 from bot.reminders.stages import (
+    AGAIN,
     ESCALATION,
+    HEADS_UP,
+    OVERDUE,
+    WEEKLY,
+    again_stage,
     deliveries,
     escalates,
     max_heads_up_days,
+    stage_kind,
     stage_on,
     stage_rank,
 )
@@ -74,10 +80,44 @@ def test_escalates(rule: str, offset: int, expected: bool) -> None:
     assert escalates(rule, DUE, day(offset)) is expected
 
 
+@pytest.mark.parametrize(
+    ("stage", "kind"),
+    [
+        ("heads_up", HEADS_UP),
+        ("due", "due"),
+        ("overdue0", OVERDUE),
+        ("overdue33", OVERDUE),
+        ("escalation", ESCALATION),
+        ("weekly", WEEKLY),
+        (again_stage(date(2027, 3, 4)), AGAIN),
+        ("again1", AGAIN),
+    ],
+)
+def test_stage_kind(stage: str, kind: str) -> None:
+    assert stage_kind(stage) == kind
+
+
+def test_again_stage_names_the_snoozes_last_day() -> None:
+    assert again_stage(date(2027, 3, 4)) == f"again{date(2027, 3, 4).toordinal()}"
+    assert again_stage(date(2027, 3, 4)) != again_stage(date(2027, 3, 5))
+
+
 def test_stage_rank_orders_the_stages() -> None:
-    order = ["heads_up", "due", "overdue0", "overdue1", "overdue12", ESCALATION]
-    assert sorted(order, key=stage_rank) == order
+    order = [
+        "heads_up",
+        "due",
+        "overdue0",
+        "overdue1",
+        "overdue12",
+        ESCALATION,
+        again_stage(date(2027, 3, 4)),
+        again_stage(date(2027, 3, 11)),
+        WEEKLY,
+    ]
+    assert all(stage_rank(a) < stage_rank(b) for a, b in itertools.pairwise(order))
     assert stage_rank("overdue2") < stage_rank("overdue10")
+    # By number, not by text: a snooze that ended later ranks later.
+    assert stage_rank("again99") < stage_rank("again100")
 
 
 def test_the_sweep_looks_as_far_ahead_as_the_longest_heads_up() -> None:
@@ -117,3 +157,48 @@ def test_a_snooze_silences_one_person_only() -> None:
 
 def test_nothing_before_the_heads_up() -> None:
     assert deliveries(item(), day(-30), leaders=(9,)) == []
+
+
+DUE_KEY = (RULE_DPU, "resident:5", DUE)
+
+
+def test_a_snooze_that_ended_brings_the_item_once_more_under_a_stage_of_its_own() -> None:
+    until = day(2)
+    ended = {(*DUE_KEY, 2): until}
+    found = deliveries(item(), day(5), leaders=(9,), ended=ended)
+    assert [(d.recipient_id, d.stage) for d in found] == [
+        (1, "overdue1"),
+        (2, "overdue1"),
+        (2, again_stage(until)),
+    ]
+    again = found[-1]
+    assert again.key == (RULE_DPU, "resident:5", DUE, again_stage(until), 2)
+    assert again.resident_id == 5
+    # The same on every later day: one key, so one reminder however long the sweep runs.
+    later = deliveries(item(), day(6), leaders=(9,), ended=ended)
+    assert again.key in {d.key for d in later}
+
+
+def test_a_snooze_that_ended_also_brings_a_leaders_escalation_once_more() -> None:
+    until = day(8)
+    found = deliveries(item(), day(9), leaders=(9,), ended={(*DUE_KEY, 9): until})
+    assert [(d.recipient_id, d.stage) for d in found] == [
+        (1, "overdue2"),
+        (2, "overdue2"),
+        (9, ESCALATION),
+        (9, again_stage(until)),
+    ]
+
+
+def test_a_running_snooze_wins_over_one_that_ended() -> None:
+    """Snoozed again after the first snooze ended: nothing until the new one ends."""
+    key = (*DUE_KEY, 2)
+    found = deliveries(item(), day(5), leaders=(9,), snoozed=frozenset({key}), ended={key: day(2)})
+    assert [(d.recipient_id, d.stage) for d in found] == [(1, "overdue1")]
+
+
+def test_an_ended_snooze_brings_nothing_when_the_item_has_no_stage_today() -> None:
+    assert deliveries(item(), day(-30), leaders=(9,), ended={(*DUE_KEY, 1): day(-31)}) == []
+    birthday = item(RULE_BIRTHDAY_18)
+    ended = {(RULE_BIRTHDAY_18, "resident:5", DUE, 1): day(1)}
+    assert deliveries(birthday, day(2), leaders=(9,), ended=ended) == []
