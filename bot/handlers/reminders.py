@@ -38,7 +38,7 @@ async def cmd_paamindelser(update: Update, context: CustomContext) -> None:
     """List everything due for me: overdue, and due within the next 30 days."""
     assert update.effective_message is not None
     s = context.services
-    today, entries, names = await context.read(
+    today, entries, names = await context.run(
         reminders.my_items, s.directory, s.clock, s.tz, context.me
     )
     tx = context.tx
@@ -113,16 +113,18 @@ async def on_act(update: Update, context: CustomContext) -> None:
     if action == "schedule":
         await status_handlers.open_meeting_menu(update, context, pressed.resident_id)
         return
-    await query.answer()
+    # The press is answered after the use case: a refusal answers it with its alert instead.
     if action == "tick":
         ticked = await context.run(
             status.tick_step, s.clock, s.tz, context.me, item.subject_id, item.rule
         )
+        await query.answer()
         await message.reply_text(status_handlers.tick_text(tx, s.tz, ticked))
     elif action == "done":
         recorded = await context.run(
             status.record_milestone, s.clock, s.tz, context.me, pressed.resident_id, item.rule
         )
+        await query.answer()
         await message.reply_text(
             tx(
                 "reminders.milestone_done_final",
@@ -133,7 +135,9 @@ async def on_act(update: Update, context: CustomContext) -> None:
         )
     elif action == "plan":
         await goal_handlers.send_plan(message, context, pressed.resident_id)
+        await query.answer()
     else:
+        await query.answer()
         await message.reply_text(tx("reminders.no_action"))
 
 

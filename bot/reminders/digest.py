@@ -13,8 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.goals import format_date
 from bot.domain.notes import shorten
-from bot.handlers.callbacks import ReminderPress
-from bot.reminders.rules import RULE_CODES, RULE_MANDATORY_GOALS, DueItem
+from bot.reminders.rules import INFORMATIONAL, RULE_CODES, RULE_MANDATORY_GOALS, DueItem
 from bot.reminders.stages import DUE, ESCALATION, HEADS_UP, stage_kind
 from bot.texts import Markup, Texts
 
@@ -25,7 +24,9 @@ MAX_ITEMS_IN_TEXT = 25
 # stop at this budget of rendered HTML, which leaves room for the header and the footer.
 TEXT_BUDGET = 3300
 SECTION_BUDGET = 1500  # the leader's weekly overview, within the same message
-TITLE_CHARS = 120  # a goal's text in an item (goals may hold 2,000 characters)
+TITLE_CHARS = 120
+# ReminderPress actions (bot/handlers/callbacks.py): the item's own action, Udsæt 1 dag / uge.
+ACT, DAY, WEEK = "a", "d", "w"  # a goal's text in an item (goals may hold 2,000 characters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,9 @@ def title(tx: Texts, item: DueItem) -> Markup:
     """Return what the item is, in the reader's language."""
     params = dict(item.params)
     if "text" in params:
-        params["text"] = shorten(params["text"], TITLE_CHARS)
+        # One line: a goal typed over several lines would otherwise break an overview line
+        # apart (and clipping at a line end could cut inside its <i>…</i>).
+        params["text"] = shorten(" ".join(params["text"].split()), TITLE_CHARS)
     if item.rule == RULE_MANDATORY_GOALS:
         params["areas"] = ", ".join(
             tx.plain(f"plans.area_{area}") for area in params.get("areas", "").split(", ") if area
@@ -59,6 +62,8 @@ def when(tx: Texts, entry: Entry, today: date, names: Mapping[int, str]) -> Mark
     days = (item.due - today).days
     shown = format_date(item.due)
     kind = stage_kind(entry.stage)
+    if item.rule in INFORMATIONAL and days < 0:
+        return tx("reminders.when_past", date=shown)  # for information: never "overdue"
     if kind == ESCALATION:
         people = _people(tx, item.responsible, names)
         return tx("reminders.when_escalation", date=shown, days=-days, people=people)
@@ -75,6 +80,10 @@ def when(tx: Texts, entry: Entry, today: date, names: Mapping[int, str]) -> Mark
 
 def press(action: str, item: DueItem) -> str:
     """Return the callback data of a button on an item."""
+    # Imported here: bot.handlers imports every handler module, one of which imports this
+    # module, so a module-level import would make `import bot.reminders.sweep` circular.
+    from bot.handlers.callbacks import ReminderPress  # noqa: PLC0415
+
     return ReminderPress(
         action, RULE_CODES[item.rule], item.subject_id, item.due.toordinal()
     ).pack()
@@ -87,15 +96,15 @@ def buttons(tx: Texts, number: int, item: DueItem) -> list[InlineKeyboardButton]
     return [
         InlineKeyboardButton(
             tx.plain(f"reminders.btn_{item.action}", number=number),
-            callback_data=press(ReminderPress.ACT, item),
+            callback_data=press(ACT, item),
         ),
         InlineKeyboardButton(
             tx.plain("reminders.btn_day", number=number),
-            callback_data=press(ReminderPress.DAY, item),
+            callback_data=press(DAY, item),
         ),
         InlineKeyboardButton(
             tx.plain("reminders.btn_week", number=number),
-            callback_data=press(ReminderPress.WEEK, item),
+            callback_data=press(WEEK, item),
         ),
     ]
 
@@ -137,9 +146,13 @@ def render_items(
 
 
 def clip(text: str, budget: int) -> str:
-    """Cut a rendered section at its last whole line within the budget."""
+    """Cut a rendered section at its last whole line within the budget; the first line (the
+    heading) is always kept whole, so a tag is never cut in half."""
     if len(text) <= budget:
         return text
+    first_end = text.find("\n")
+    if first_end == -1 or first_end >= budget:
+        return text if first_end == -1 else text[:first_end] + "\n…"
     kept = text[:budget].rsplit("\n", 1)[0]
     return kept + "\n…"
 
@@ -155,7 +168,15 @@ def digest(
     ordered = sorted(entries, key=_urgency)
     # The sections share one budget (a leader of several departments gets one overview each).
     each = SECTION_BUDGET // max(len(sections), 1)
-    sections = [clip(section, each) for section in sections]
+    clipped: list[str] = []
+    for number, section in enumerate(sections):
+        part = clip(section, each)
+        if clipped and sum(map(len, clipped)) + len(part) > 2 * SECTION_BUDGET:
+            # A leader of very many departments: the headings alone would not fit.
+            clipped.append(tx("reminders.more_departments", count=len(sections) - number))
+            break
+        clipped.append(part)
+    sections = clipped
     budget = TEXT_BUDGET - sum(len(section) for section in sections)
     blocks, rows = render_items(
         tx, ordered[:MAX_ITEMS_IN_TEXT], today, names, budget=max(budget, 600)

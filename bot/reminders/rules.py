@@ -23,7 +23,7 @@ Decisions taken here (and pinned by tests/unit/test_reminder_rules.py):
 - Missing mandatory goals are due a month after enrolment: a fixed date, so the reminder follows
   the calm overdue rhythm instead of becoming "new" every day.
 - The 18th birthday is informational (no action, never overdue): due on the birthday (29
-  February: 1 March in a common year), only from a year before it up to the day itself.
+  February: 1 March in a common year), from a year before it up to a week after it.
 - Items are returned if overdue or due within `horizon_days` (default 60) of `today`, sorted by
   due date, rule and subject. Dates are plain calendar days, so summer time does not move them.
 """
@@ -49,6 +49,7 @@ MINUTES_DAYS_AFTER = 7  # minutes written, approved and sent within 7 days after
 MINUTES_WRITTEN_DAYS_AFTER = 4  # leaving the leader time to approve and the team to send
 MINUTES_APPROVED_DAYS_AFTER = 6
 MANDATORY_GOALS_MONTHS = 1  # the two mandatory goals are expected a month after enrolment
+BIRTHDAY_SHOWN_DAYS_AFTER = 7  # so a birthday on a day off still reaches people after it
 FIRST_DPU_MONTHS = 12  # first DPU no later than 1 year after enrolment
 DPU_MONTHS = 24  # then at least every 2 years
 KOMPAS_MONTHS = 6  # autonomt kompas starts 6 months after enrolment
@@ -335,7 +336,7 @@ def _all_items(facts: ResidentFacts, today: date) -> list[DueItem]:
     add(RULE_SAMARBEJDSAFTALE, add_months(aftale_base, SAMARBEJDSAFTALE_MONTHS), both)
 
     birthday = eighteenth_birthday(birth)
-    if add_months(birthday, -12) <= today <= birthday:
+    if add_months(birthday, -12) <= today <= birthday + timedelta(days=BIRTHDAY_SHOWN_DAYS_AFTER):
         add(RULE_BIRTHDAY_18, birthday, both)
     if facts.mandatory_areas_missing:
         due = add_months(enrolled, MANDATORY_GOALS_MONTHS)

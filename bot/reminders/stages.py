@@ -21,13 +21,22 @@ from bot.reminders.rules import (
     INFORMATIONAL,
     RULE_MANDATORY_GOALS,
     RULE_REPORT_DRAFT,
+    RULE_STATUS_MEETING,
     DueItem,
 )
 
 HEADS_UP_DAYS = 7
-# The kontaktteam needs more than a week to write a status report; a missing mandatory goal
+# The kontaktteam needs more than a week to write a status report; a meeting must be planned
+# six weeks ahead for its chain (report 21 days before) to be met; a missing mandatory goal
 # has a fixed, long-past date for most residents, so a heads-up would say nothing.
-HEADS_UP_BY_RULE: dict[str, int] = {RULE_REPORT_DRAFT: 14, RULE_MANDATORY_GOALS: 0}
+HEADS_UP_BY_RULE: dict[str, int] = {
+    RULE_REPORT_DRAFT: 14,
+    RULE_STATUS_MEETING: 42,
+    RULE_MANDATORY_GOALS: 0,
+}
+# An informational item (the 18th birthday) stays at its `due` stage this many days, so one
+# that falls on a day the person gets nothing (a weekend) still reaches them after it.
+INFORMATIONAL_DAYS = 7
 OVERDUE_EVERY_DAYS = 3
 ESCALATE_AFTER_DAYS = 7
 
@@ -62,7 +71,7 @@ def stage_on(rule: str, due: date, today: date) -> str | None:
     if days == 0:
         return DUE
     if rule in INFORMATIONAL:
-        return None
+        return DUE if days <= INFORMATIONAL_DAYS else None
     return f"{OVERDUE}{(days - 1) // OVERDUE_EVERY_DAYS}"
 
 

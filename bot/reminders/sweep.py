@@ -24,7 +24,9 @@ Rows of an item that was done (or snoozed) before it went out are cancelled, not
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -33,7 +35,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Bot
+from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.clock import Clock
@@ -69,12 +71,10 @@ WEEKLY_DAY = 0  # Monday
 # How long a claim on a person lasts before another process may take it over: longer than
 # any send takes, rate-limit retries included.
 DEFAULT_LEASE = timedelta(minutes=15)
-# Old overdue items keep their key forever; the cache of known keys looks back this far and
-# anything older simply meets the unique key again.
-KNOWN_KEYS_DAYS = 400
 # A snooze that ended more than this long ago no longer brings its item back once more.
 SNOOZE_MEMORY_DAYS = 30
 SEND_CONCURRENCY = 8
+TAG = re.compile(r"<[^>]+>")
 INSERT_CHUNK = 5000
 
 ItemKey = tuple[str, str, date]
@@ -85,6 +85,7 @@ class SweepPlan:
     """What one sweep found: today's items and deliveries, and what is still live."""
 
     today: date
+    now: datetime
     items: dict[ItemKey, DueItem] = field(default_factory=dict)
     deliveries: list[Delivery] = field(default_factory=list)
     live: set[tuple[str, str, date, int]] = field(default_factory=set)
@@ -156,7 +157,7 @@ class ReminderEngine:
             snoozed = uow.reminders.snoozed(today)
             ended = uow.reminders.ended_snoozes(today, today - timedelta(days=SNOOZE_MEMORY_DAYS))
             names = uow.reminders.department_names()
-        plan = SweepPlan(today=today, department_names=names, residents=len(facts))
+        plan = SweepPlan(today=today, now=now, department_names=names, residents=len(facts))
         horizon = max_heads_up_days()
         leaders: dict[int, tuple[int, ...]] = {}
         for resident in facts:
@@ -185,22 +186,23 @@ class ReminderEngine:
     # --- 2. record --------------------------------------------------------------------------
 
     def record(self, plan: SweepPlan, now: datetime) -> int:
-        """Write the plan's new deliveries to the outbox; return how many were new."""
+        """Write the plan's new deliveries to the outbox; return how many were new.
+
+        The unique key is the guard; the cache only saves writing again what this process
+        wrote in its last sweep. It holds one plan's keys (not every key ever), so it stays
+        the size of a day's reminders; the first sweep of a process meets the unique key.
+        """
+        known = self._known or set()
+        # In key order, so two processes inserting overlapping rows lock them in the same
+        # order on PostgreSQL and cannot deadlock.
+        fresh = sorted((d for d in plan.deliveries if d.key not in known), key=lambda d: d.key)
+        written = 0
         with self.uow() as uow:
-            if self._known is None:
-                since = plan.today - timedelta(days=KNOWN_KEYS_DAYS)
-                self._known = uow.reminders.known_keys(since)
-            # In key order, so two processes inserting overlapping rows lock them in the same
-            # order on PostgreSQL and cannot deadlock.
-            fresh = sorted(
-                (d for d in plan.deliveries if d.key not in self._known), key=lambda d: d.key
-            )
-            written = 0
             for start in range(0, len(fresh), INSERT_CHUNK):
                 chunk = fresh[start : start + INSERT_CHUNK]
                 written += uow.reminders.record((_row(d) for d in chunk), now)
             uow.commit()
-        self._known.update(d.key for d in fresh)
+        self._known = {d.key for d in plan.deliveries}
         return written
 
     def forget_known(self) -> None:
@@ -227,7 +229,17 @@ class ReminderEngine:
                 waiting.append(one(recipient))
             else:
                 tally.outside_hours += 1
-        await asyncio.gather(*waiting)
+        # Every person's delivery runs to its end even when another's fails, so no send is
+        # left running unsupervised (a graceful stop waits for this job, not for stray tasks).
+        failures = [
+            outcome
+            for outcome in await asyncio.gather(*waiting, return_exceptions=True)
+            if isinstance(outcome, BaseException)
+        ]
+        for failure in failures:
+            log.error("reminder delivery failed", exc_info=failure)
+        if failures:
+            raise failures[0]
         return tally
 
     def _recipients(self, today: date) -> list[Recipient]:
@@ -253,7 +265,7 @@ class ReminderEngine:
         names: dict[int, str],
         tally: _Tally,
     ) -> None:
-        rows = await asyncio.to_thread(self._claim, recipient.staff_id, now)
+        rows = await asyncio.to_thread(self._claim, recipient.staff_id)
         if rows is None:
             tally.busy += 1
             return
@@ -263,10 +275,9 @@ class ReminderEngine:
             tally.cancelled += len(dead)
             return
         text, markup = self._render(plan, live, names, recipient.staff_id)
+        heartbeat = asyncio.create_task(self._keep_claim(recipient.staff_id))
         try:
-            message = await bot.send_message(
-                chat_id=recipient.chat_id, text=text, reply_markup=markup
-            )
+            message = await self._send(bot, recipient, text, markup)
         except TelegramError as exc:
             if _gone(exc):
                 # Blocked the bot, or the chat is gone: retrying would fail the same way.
@@ -286,6 +297,8 @@ class ReminderEngine:
         except BaseException:
             await asyncio.to_thread(self._release, recipient.staff_id)
             raise
+        finally:
+            heartbeat.cancel()
         sent = [row.id for row in live]
         await asyncio.to_thread(
             self._finish, recipient.staff_id, sent, dead, now, message.message_id
@@ -293,7 +306,33 @@ class ReminderEngine:
         tally.sent += 1
         tally.cancelled += len(dead)
 
-    def _claim(self, staff_id: int, now: datetime) -> list[PendingRow] | None:
+    @staticmethod
+    async def _send(bot: Bot, recipient: Recipient, text: str, markup: Any) -> Message:
+        """Send a digest; if Telegram refuses its HTML, send it once more as plain text."""
+        try:
+            return await bot.send_message(chat_id=recipient.chat_id, text=text, reply_markup=markup)
+        except BadRequest as exc:
+            if _gone(exc) or "parse" not in exc.message.lower():
+                raise
+            log.error("digest for staff %s refused as HTML: %s", recipient.staff_id, exc)
+            return await bot.send_message(
+                chat_id=recipient.chat_id, text=_plain(text), reply_markup=markup, parse_mode=None
+            )
+
+    async def _keep_claim(self, staff_id: int) -> None:
+        """Renew the claim while a digest is on its way (rate-limit waits can be long), so
+        another process never takes over a claim that is alive."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            await asyncio.to_thread(self._renew, staff_id)
+
+    def _renew(self, staff_id: int) -> None:
+        with self.uow() as uow:
+            uow.reminders.renew(staff_id, self.token, self.clock.now())
+            uow.commit()
+
+    def _claim(self, staff_id: int) -> list[PendingRow] | None:
+        now = self.clock.now()
         with self.uow() as uow:
             if not uow.reminders.claim(staff_id, self.token, now, now - self.lease):
                 return None
@@ -325,10 +364,16 @@ class ReminderEngine:
     def _split(
         plan: SweepPlan, staff_id: int, rows: Iterable[PendingRow]
     ) -> tuple[list[PendingRow], list[int]]:
-        """Split pending rows into those still live today and those to cancel."""
+        """Split pending rows into those still live today and those to cancel.
+
+        A row written after this plan was made (by another process, from newer facts) is
+        neither: this plan cannot judge it, so it stays pending for the next sweep.
+        """
         live: list[PendingRow] = []
         dead: list[int] = []
         for row in rows:
+            if row.created_at > plan.now:
+                continue
             if row.rule == WEEKLY_RULE:
                 # This week's overview, while the department still has something overdue.
                 department = int(row.subject.rsplit(":", 1)[1])
@@ -428,6 +473,11 @@ class ReminderEngine:
         )
         log.info("reminder sweep: %s", report)
         return report
+
+
+def _plain(html_text: str) -> str:
+    """Return Telegram HTML as plain text: tags dropped, entities decoded."""
+    return html.unescape(TAG.sub("", html_text))
 
 
 def _gone(exc: TelegramError) -> bool:

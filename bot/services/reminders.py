@@ -162,5 +162,18 @@ def my_items(
                 entries.append(Entry(item, stage or UPCOMING))
                 people.update(item.responsible)
         names = uow.reminders.staff_names(people)
+        # Every read of resident data is logged: one entry per resident the list shows.
+        if entries:
+            now = clock.now()
+            for resident_id in sorted({entry.item.resident_id for entry in entries}):
+                uow.audit.record(
+                    at=now,
+                    actor_id=actor.staff_id,
+                    action="read",
+                    entity="reminders",
+                    resident_id=resident_id,
+                    detail="/paamindelser",
+                )
+            uow.commit()
     entries.sort(key=lambda e: (e.item.due, e.item.params.get("name", ""), e.item.rule))
     return today, entries, names

@@ -68,6 +68,7 @@ class PendingRow:
     due: date
     stage: str
     resident_id: int | None
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,17 +104,24 @@ class ReminderRepository:
         return ReminderHours(row.start_minute, row.end_minute, row.weekends, row.holidays)
 
     def set_hours(self, staff_id: int, hours: ReminderHours, now: datetime) -> None:
-        """Store the person's reminder hours (creating their row if needed)."""
-        row = self.session.get(ReminderPerson, staff_id, with_for_update=True)
-        if row is None:
-            row = ReminderPerson(staff_id=staff_id)
-        row.start_minute = hours.start_minute
-        row.end_minute = hours.end_minute
-        row.weekends = hours.weekends
-        row.holidays = hours.holidays
-        row.updated_at = now
-        self.session.add(row)
-        self.session.flush()
+        """Store the person's reminder hours (creating their row if needed).
+
+        One upsert: a sweep creating the person's row at the same moment cannot make it fail.
+        """
+        values = {
+            "start_minute": hours.start_minute,
+            "end_minute": hours.end_minute,
+            "weekends": hours.weekends,
+            "holidays": hours.holidays,
+            "updated_at": now,
+        }
+        upsert = (
+            self._insert(_PERSON)
+            .values(staff_id=staff_id, **values)
+            .on_conflict_do_update(index_elements=["staff_id"], set_=values)
+        )
+        self.session.connection().execute(upsert)
+        self.session.expire_all()
 
     # --- the sweep's bulk reads ----------------------------------------------------------
 
@@ -252,7 +260,7 @@ class ReminderRepository:
     # --- the ledger ----------------------------------------------------------------------
 
     def known_keys(self, since: date) -> set[tuple[str, str, date, str, int]]:
-        """The ledger keys of every row due on or after a day (to skip known ones)."""
+        """The ledger keys of every row due on or after a day."""
         query = sa.select(
             _DELIVERY.c.rule,
             _DELIVERY.c.subject,
@@ -341,6 +349,15 @@ class ReminderRepository:
         )
         return self.session.connection().execute(update).rowcount == 1
 
+    def renew(self, staff_id: int, token: str, now: datetime) -> bool:
+        """Keep a claim fresh while its digest is on the way; False if it is no longer ours."""
+        update = (
+            sa.update(_PERSON)
+            .where(_PERSON.c.staff_id == staff_id, _PERSON.c.claim_token == token)
+            .values(claimed_at=now)
+        )
+        return self.session.connection().execute(update).rowcount == 1
+
     def release(self, staff_id: int, token: str) -> None:
         """Give the claim back (only if it is still ours)."""
         update = (
@@ -349,11 +366,6 @@ class ReminderRepository:
             .values(claim_token=None, claimed_at=None)
         )
         self.session.connection().execute(update)
-
-    def holds_claim(self, staff_id: int, token: str) -> bool:
-        """Tell whether the claim on this person is still ours."""
-        query = sa.select(_PERSON.c.claim_token).where(_PERSON.c.staff_id == staff_id)
-        return self.session.connection().execute(query).scalar() == token
 
     def pending(self, staff_id: int) -> list[PendingRow]:
         """The person's undelivered rows, oldest first."""
@@ -365,6 +377,7 @@ class ReminderRepository:
                 _DELIVERY.c.due,
                 _DELIVERY.c.stage,
                 _DELIVERY.c.resident_id,
+                _DELIVERY.c.created_at,
             )
             .where(_DELIVERY.c.recipient_id == staff_id, _DELIVERY.c.status == PENDING)
             .order_by(_DELIVERY.c.id)

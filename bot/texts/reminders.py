@@ -85,6 +85,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "⚠️ Fristen var i går, {date}",
         "⚠️ It was due yesterday, {date}",
     ),
+    "reminders.when_past": ("🗓 Det var {date}", "🗓 That was {date}"),
     "reminders.when_escalation": (
         "🚨 Fristen var {date} – {days} dage over. Ansvarlig: {people}",
         "🚨 It was due {date} – {days} days overdue. Responsible: {people}",
@@ -109,6 +110,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reminders.weekly": (
         "📋 <b>Ugeoversigt, {department}: overskredne frister</b>\n{lines}",
         "📋 <b>Weekly overview, {department}: overdue deadlines</b>\n{lines}",
+    ),
+    "reminders.more_departments": (
+        "… og {count} afdelinger mere: se dem med /paamindelser.",
+        "… and {count} more departments: see them with /paamindelser.",
     ),
     "reminders.weekly_resident": ("<b>{name}</b>", "<b>{name}</b>"),
     "reminders.weekly_line": (

@@ -253,10 +253,16 @@ def test_demo_refuses_a_date_it_cannot_read(
     env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as exited:
-        cli.main(["demo", "--today", "28.02.2026"])
+        cli.main(["demo", "--today", "30.02.2026"])
 
     assert exited.value.code == 2
-    assert "'28.02.2026' is not a date like 2026-11-23" in capsys.readouterr().err
+    assert "'30.02.2026' is not a date like 2026-11-23 or 23.11.2026" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("typed", ["2026-02-28", "28.02.2026", "28.2.2026", "28. februar 2026"])
+def test_demo_takes_a_day_as_danish_staff_write_it(typed: str) -> None:
+    parsed = cli.build_parser().parse_args(["demo", "--today", typed])
+    assert parsed.today == date(2026, 2, 28)
 
 
 def test_bench_gets_every_remaining_argument(env: pytest.MonkeyPatch) -> None:

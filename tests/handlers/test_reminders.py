@@ -17,12 +17,14 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.domain.access import Role
+from bot.domain.calendar import ReminderHours
 from bot.fakeapi import StoredMessage
 from bot.handlers.callbacks import ReminderPress
 from bot.reminders.rules import MILESTONE_RULES, RULE_CODES
 from bot.reminders.sweep import ReminderEngine, SweepReport
 from bot.services import status as status_service
 from bot.storage.models import (
+    AuditEvent,
     ContactTeamMember,
     DiaryNote,
     Evaluation,
@@ -342,6 +344,15 @@ def meetings(bot: BotHarness, resident: int) -> list[tuple[date, str]]:
             .order_by(col(StatusMeeting.id))
         )
         return [(m.meeting_on, m.status) for m in found]
+
+
+def reads(bot: BotHarness) -> list[tuple[datetime, int | None, str, int | None, str]]:
+    """(at, actor, action, resident, detail) of the audit's entries on reminder lists."""
+    with Session(bot.uow.engine) as session:
+        found = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "reminders").order_by(col(AuditEvent.id))
+        )
+        return [(e.at, e.actor_id, e.action, e.resident_id, e.detail) for e in found]
 
 
 def count(bot: BotHarness, model: Any) -> int:
@@ -1146,6 +1157,40 @@ async def test_paamindelser_lists_overdue_and_the_next_30_days_with_buttons(worl
     assert "Statusrapporten skrives" not in (world.text("Anna"))
 
 
+async def test_paamindelser_logs_one_read_per_resident_it_lists(world: World) -> None:
+    mia = world.resident("Mia")
+    world.goal(mia, TODAY - timedelta(days=7), GOAL_TEXT)
+    world.goal(mia, TODAY + timedelta(days=10), "Mia går til svømning")  # two of Mia's: one read
+    noah = world.resident("Noah", meeting=TODAY + timedelta(days=40))  # report draft in 19 days
+    world.resident("Ella")  # settled: nothing of hers is listed
+    world.goal(world.resident("Olivia", team=("Carl",)), TODAY, "Olivia læser")  # Carl's only
+    anna = world.ids["Anna"]
+
+    await world.bot.send(world.user("Anna"), "/paamindelser")
+
+    assert "Olivia" not in world.text("Anna")
+    assert reads(world.bot) == [
+        (at(TODAY), anna, "read", mia, "/paamindelser"),
+        (at(TODAY), anna, "read", noah, "/paamindelser"),
+    ]
+    # Each time the list is shown.
+    world.bot.clock.advance(timedelta(minutes=1))
+    await world.bot.send(world.user("Anna"), "/paamindelser")
+    assert reads(world.bot)[2:] == [
+        (at(TODAY, 10, 1), anna, "read", mia, "/paamindelser"),
+        (at(TODAY, 10, 1), anna, "read", noah, "/paamindelser"),
+    ]
+
+
+async def test_paamindelser_listing_nothing_logs_no_read(world: World) -> None:
+    world.goal(world.resident("Mia"), TODAY, GOAL_TEXT)  # Anna's and Carl's, not Dora's
+
+    await world.bot.send(world.user("Dora"), "/paamindelser")
+
+    assert world.text("Dora") == "🔔 Du har ingen frister de næste 30 dage og intet overskredet. 👍"
+    assert reads(world.bot) == []
+
+
 async def test_paamindelser_with_nothing_due(world: World) -> None:
     world.resident("Mia")  # settled: nothing due for Anna in the next 30 days
 
@@ -1277,6 +1322,66 @@ async def test_the_18th_birthday_is_listed_without_buttons(world: World) -> None
         "1. Udsæt 1 dag",
         "1. Udsæt 1 uge",
     ]
+
+
+async def test_an_18th_birthday_on_a_saturday_reaches_a_weekday_person_on_monday(
+    world: World,
+) -> None:
+    ella = world.resident("Ella", birth=date(2008, 11, 28))  # 18 on Saturday 28.11.2026
+    with world.bot.uow() as uow:  # Carl takes reminders at weekends; Anna keeps the defaults
+        uow.reminders.set_hours(world.ids["Carl"], ReminderHours(weekends=True), world.now())
+        uow.commit()
+    anna = world.ids["Anna"]
+    birthday = date(2026, 11, 28)
+    monday = birthday + timedelta(days=2)
+    key = ("birthday_18", f"resident:{ella}", birthday)
+    await world.sweep()  # Monday 23.11: the heads-up
+    assert (len(world.digests("Anna")), len(world.digests("Carl"))) == (1, 1)
+
+    await world.sweep(at(birthday))
+    await world.sweep(at(birthday + timedelta(days=1), 12))  # Sunday
+
+    assert (len(world.digests("Anna")), len(world.digests("Carl"))) == (1, 2)
+    assert "Fylder 18" in (world.digest("Carl").text or "")
+    assert deliveries(world.bot, anna) == [(*key, "heads_up", "sent"), (*key, "due", "pending")]
+
+    await world.sweep(at(monday, 6, 59))
+    assert len(world.digests("Anna")) == 1
+    await world.sweep(at(monday, 7, 0))
+
+    assert len(world.digests("Anna")) == 2
+    assert (world.digest("Anna").text or "").startswith(
+        "🔔 Påmindelser\n\n"
+        "1. Ella: Fylder 18: status én gang om året og voksenområdets skabelon (VUM) fra nu af\n"
+    )
+    assert deliveries(world.bot, anna) == [(*key, "heads_up", "sent"), (*key, "due", "sent")]
+    # Once: not again that day, nor the rest of the week it stays at `due`, nor after.
+    for day in range(2, 10):
+        await world.sweep(at(birthday + timedelta(days=day), 15))
+    assert len(world.digests("Anna")) == 2
+    assert len(world.digests("Carl")) == 2
+    assert deliveries(world.bot, anna) == [(*key, "heads_up", "sent"), (*key, "due", "sent")]
+
+
+async def test_the_next_status_meeting_is_announced_42_days_ahead(world: World) -> None:
+    mia = world.resident("Mia", meeting=None)
+    held = world.meeting(mia, date(2026, 7, 5), status="held")  # the next by 5.1.2027
+    world.tick(held, "meeting_held", "minutes_written", "minutes_approved", "minutes_sent")
+    due = date(2027, 1, 5)
+    assert (due - TODAY).days == 43
+
+    await world.sweep()
+    assert world.digests("Lene") == []
+    await world.sweep(at(due - timedelta(days=42)))
+
+    assert world.digest("Lene").text == (
+        "🔔 Påmindelser\n\n1. Mia: Næste statusmøde skal planlægges\n🗓 Frist 5.1.2027 (om 42 dage)"
+    )
+    assert labels(world.digest("Lene")) == ["1. Planlæg", "1. Udsæt 1 dag", "1. Udsæt 1 uge"]
+    assert deliveries(world.bot, world.ids["Lene"]) == [
+        ("status_meeting", f"resident:{mia}", due, "heads_up", "sent")
+    ]
+    assert world.digests("Anna") == world.digests("Carl") == []  # the leader's task
 
 
 @pytest.mark.parametrize(

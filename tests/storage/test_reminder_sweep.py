@@ -12,6 +12,7 @@ and status steps a test creates are due.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -1084,6 +1085,149 @@ async def test_two_processes_sweeping_at_once_deliver_each_item_once(
     assert len({(r.rule, r.subject, r.due, r.stage, r.recipient_id) for r in rows}) == items
 
 
+async def test_a_row_written_after_the_plan_is_left_for_the_next_sweep(
+    home: Home, url: str
+) -> None:
+    """A plans; B, from newer facts, writes a new row for the same person; A then delivers
+    its older plan. A cannot judge B's row: it neither sends nor cancels it."""
+    day = date(2027, 3, 10)
+    home.clock.set(at(day))
+    anna = home.staff(42, "Anna")
+    mia = home.resident("Mia", day, team=(anna,))
+    home.goal(mia, day, "Mia går i skole")
+    a = engine_of(home.h)
+    planned_at = home.now()
+    plan = a.plan(planned_at)
+    a.record(plan, planned_at)
+
+    async with second_process(url, home.clock) as other:
+        home.clock.advance(timedelta(seconds=1))
+        newer = home.goal(mia, day, "Mia cykler")  # after A's plan was made
+        b = engine_of(other)
+        assert b.token != a.token
+        assert b.record(b.plan(home.now()), home.now()) == 1  # the new goal's row only
+    assert [r.status for r in home.ledger(anna)] == ["pending", "pending"]
+
+    tally = await a.deliver(bot_of(home.h), plan, planned_at)
+
+    assert (tally.sent, tally.cancelled, tally.busy) == (1, 0, 0)
+    [first] = home.inbox(anna)
+    assert "Mia går i skole" in (first.text or "")
+    assert "Mia cykler" not in (first.text or "")
+    assert [(r.subject, r.status) for r in home.ledger(anna)] == [
+        (home.ledger(anna)[0].subject, "sent"),
+        (f"goal:{newer}", "pending"),
+    ]
+    assert _claims(home) == {anna: None}
+
+    # The next sweep plans from the newer facts and delivers it.
+    home.clock.advance(timedelta(minutes=5))
+    report = await sweep(home.h)
+
+    assert (report.sent, report.cancelled) == (1, 0)
+    assert len(home.inbox(anna)) == 2
+    second = home.inbox(anna)[1].text or ""
+    assert "Mia cykler" in second
+    assert "Mia går i skole" not in second
+    assert {r.status for r in home.ledger(anna)} == {"sent"}
+
+
+# --- a send slower than the lease ---------------------------------------------------------------
+
+
+def _claim_of(home: Home, staff_id: int) -> tuple[str | None, datetime | None]:
+    with home.uow(read_only=True) as uow:
+        row = uow.session.get(ReminderPerson, staff_id)
+        assert row is not None
+        return row.claim_token, row.claimed_at
+
+
+class _SlowSend:
+    """A Bot whose sendMessage hangs (a long rate-limit wait) until the test lets it go on."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.started = asyncio.Event()
+        self.go_on = asyncio.Event()
+        self.attempts = 0
+
+    async def send_message(self, **kwargs: Any) -> Message:
+        self.attempts += 1
+        self.started.set()
+        await self.go_on.wait()
+        return await self.bot.send_message(**kwargs)
+
+
+async def test_a_claim_is_renewed_while_a_send_outlasts_the_lease(home: Home) -> None:
+    day = date(2027, 3, 10)
+    home.clock.set(at(day))
+    anna = home.staff(42, "Anna")
+    home.goal(home.resident("Mia", day, team=(anna,)), day)
+    other = engine_of(home.h)
+    # lease/3 = 0.1 s of real time between renewals.
+    slow_engine = ReminderEngine(
+        home.uow, home.clock, TZ, other.texts, lease=timedelta(seconds=0.3)
+    )
+    slow = _SlowSend(bot_of(home.h))
+
+    running = asyncio.create_task(slow_engine.sweep(cast(Bot, slow)))
+    try:
+        await asyncio.wait_for(slow.started.wait(), 10)
+        assert _claim_of(home, anna) == (slow_engine.token, home.now())
+        # The send takes longer than any lease: the clock passes both engines' leases ...
+        home.clock.advance(DEFAULT_LEASE + timedelta(minutes=1))
+        # ... and the heartbeat keeps the claim fresh at the clock's time.
+        await _until(lambda: _claim_of(home, anna) == (slow_engine.token, home.now()), 5)
+
+        meanwhile = await other.sweep(bot_of(home.h))
+
+        assert (meanwhile.sent, meanwhile.busy) == (0, 1)
+        assert home.inbox(anna) == []
+    finally:
+        slow.go_on.set()
+    report = await running
+
+    assert (report.sent, slow.attempts) == (1, 1)
+    assert len(home.inbox(anna)) == 1
+    assert [r.status for r in home.ledger(anna)] == ["sent"]
+    assert _claims(home) == {anna: None}
+    # The heartbeat stopped with the send: the claim stays given back.
+    await asyncio.sleep(0.25)
+    assert _claim_of(home, anna) == (None, None)
+
+
+async def test_the_claim_is_stamped_when_taken_not_when_the_sweep_began(home: Home) -> None:
+    day = date(2027, 3, 10)
+    home.clock.set(at(day))
+    anna = home.staff(42, "Anna")
+    home.goal(home.resident("Mia", day, team=(anna,)), day)
+    other = engine_of(home.h)
+    late = ReminderEngine(home.uow, home.clock, TZ, other.texts)  # no renewal within the test
+    began = home.now()
+    plan = late.plan(began)
+    late.record(plan, began)
+    # A long plan (or a queue of people before Anna): the claim comes after the lease.
+    home.clock.advance(DEFAULT_LEASE + timedelta(minutes=1))
+    slow = _SlowSend(bot_of(home.h))
+
+    running = asyncio.create_task(late.deliver(cast(Bot, slow), plan, began))
+    try:
+        await asyncio.wait_for(slow.started.wait(), 10)
+        assert _claim_of(home, anna) == (late.token, home.now())
+
+        meanwhile = await other.sweep(bot_of(home.h))
+
+        assert (meanwhile.sent, meanwhile.busy) == (0, 1)
+    finally:
+        slow.go_on.set()
+    tally = await running
+
+    assert tally.sent == 1
+    assert len(home.inbox(anna)) == 1
+    assert [r.status for r in home.ledger(anna)] == ["sent"]
+    assert _claims(home) == {anna: None}
+
+
 # --- 500 people and Telegram's flood control ----------------------------------------------------
 
 
@@ -1284,7 +1428,8 @@ async def test_only_a_person_telegram_cannot_reach_fails_the_rows(
 
     report = await engine_of(home.h).sweep(cast(Bot, refusing))
 
-    assert refusing.attempts == 1
+    # HTML Telegram cannot parse is tried once more as plain text.
+    assert refusing.attempts == (2 if "parse" in str(error) else 1)
     assert (report.sent, report.failed) == (0, 1 if gone else 0)
     assert [r.status for r in home.ledger(anna)] == ["failed" if gone else "pending"]
     assert _claims(home) == {anna: None}
@@ -1294,6 +1439,107 @@ async def test_only_a_person_telegram_cannot_reach_fails_the_rows(
     assert again.sent == (0 if gone else 1)
     assert len(home.inbox(anna)) == (0 if gone else 1)
     assert [r.status for r in home.ledger(anna)] == ["failed" if gone else "sent"]
+
+
+class _BugFor:
+    """A Bot with a bug for one chat: sendMessage raises RuntimeError there, sends elsewhere."""
+
+    def __init__(self, bot: Bot, chat: int) -> None:
+        self.bot = bot
+        self.chat = chat
+
+    async def send_message(self, **kwargs: Any) -> Message:
+        if kwargs["chat_id"] == self.chat:
+            raise RuntimeError("a bug in one person's delivery")
+        return await self.bot.send_message(**kwargs)
+
+
+# Plain Python (no SQL differs from one backend to the other): shown on SQLite.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_an_unexpected_error_for_one_person_does_not_stop_the_others(
+    home: Home, caplog: pytest.LogCaptureFixture
+) -> None:
+    day = date(2027, 3, 10)
+    home.clock.set(at(day))
+    bo = home.staff(43, "Bo")  # first in line: his delivery fails before the others finish
+    anna = home.staff(42, "Anna")
+    carl = home.staff(44, "Carl")
+    dora = home.staff(45, "Dora")
+    for person in (bo, anna, carl, dora):
+        home.goal(home.resident(f"Beboer{person}", day, team=(person,)), day)
+    home.h.api.latency = 0.1  # the others' sends are still on their way when Bo's fails
+    buggy = _BugFor(bot_of(home.h), home.chat(bo))
+
+    with (
+        caplog.at_level(logging.ERROR, logger="bot.reminders.sweep"),
+        pytest.raises(RuntimeError, match="a bug in one person's delivery"),
+    ):
+        await engine_of(home.h).sweep(cast(Bot, buggy))
+
+    # When the sweep raises, everyone else has their digest, marked sent.
+    assert [len(home.inbox(p)) for p in (bo, anna, carl, dora)] == [0, 1, 1, 1]
+    for person in (anna, carl, dora):
+        assert [r.status for r in home.ledger(person)] == ["sent"]
+    assert [r.status for r in home.ledger(bo)] == ["pending"]
+    assert _claims(home) == {bo: None, anna: None, carl: None, dora: None}
+    failures = [r for r in caplog.records if r.getMessage() == "reminder delivery failed"]
+    assert len(failures) == 1
+    assert failures[0].exc_info is not None
+    assert failures[0].exc_info[0] is RuntimeError
+
+    # Bo's rows were kept: the next sweep (the bug gone) delivers them, and only them.
+    home.clock.advance(timedelta(minutes=5))
+    report = await sweep(home.h)
+    assert (report.sent, report.busy) == (1, 0)
+    assert [len(home.inbox(p)) for p in (bo, anna, carl, dora)] == [1, 1, 1, 1]
+    assert {r.status for r in home.ledger()} == {"sent"}
+
+
+class _RefusesHtmlOnce:
+    """A Bot whose first sendMessage Telegram refuses for its HTML; later ones go through."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.calls: list[dict[str, Any]] = []
+
+    async def send_message(self, **kwargs: Any) -> Message:
+        self.calls.append(kwargs)
+        if len(self.calls) == 1:
+            raise BadRequest('Can\'t parse entities: unsupported start tag "x" at byte offset 9')
+        return await self.bot.send_message(**kwargs)
+
+
+# Plain Python (no SQL differs from one backend to the other): shown on SQLite.
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_digest_refused_as_html_is_sent_once_more_as_plain_text(home: Home) -> None:
+    day = date(2027, 3, 10)
+    home.clock.set(at(day))
+    anna = home.staff(42, "Anna")
+    home.goal(home.resident("Mia", day, team=(anna,)), day, 'Mia & Noah <3 "sammen"')
+    refusing = _RefusesHtmlOnce(bot_of(home.h))
+
+    report = await engine_of(home.h).sweep(cast(Bot, refusing))
+
+    assert (report.sent, report.failed) == (1, 0)
+    html_call, plain_call = refusing.calls
+    assert "<b>Mia</b>" in html_call["text"]
+    assert "Mia &amp; Noah &lt;3" in html_call["text"]
+    # Once more, as plain text: tags dropped, entities decoded, the buttons kept.
+    assert plain_call["parse_mode"] is None
+    assert plain_call["text"] == (
+        '🔔 Påmindelser\n\n1. Mia: Evaluering af målet Mia & Noah <3 "sammen"\n⏰ Frist i dag'
+    )
+    assert plain_call["reply_markup"] is html_call["reply_markup"]
+    [message] = home.inbox(anna)
+    assert message.text == plain_call["text"]
+    assert (message.parse_mode, message.entities) == (None, [])
+    assert len(message.inline_keyboard or []) == 1
+    [row] = home.ledger(anna)
+    assert (row.status, row.message_id) == ("sent", message.message_id)
+    assert _claims(home) == {anna: None}
+    home.clock.advance(timedelta(minutes=5))
+    assert (await sweep(home.h)).sent == 0
+    assert len(home.inbox(anna)) == 1
 
 
 # Plain Python (no SQL differs from one backend to the other): shown on SQLite.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import FixedClock
@@ -14,8 +18,8 @@ from bot.domain.calendar import DEFAULT_HOURS, ReminderHours
 from bot.domain.errors import InvalidInput
 from bot.services import settings
 from bot.services.settings import HoursChange, SettingsChanged, changed_hours
-from bot.storage.models import AuditEvent, ReminderPerson
-from bot.storage.uow import UnitOfWorkFactory
+from bot.storage.models import AuditEvent, ReminderDelivery, ReminderPerson
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests import factories
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -235,3 +239,161 @@ def test_an_unknown_change_is_a_bug(people: People, clock: FixedClock) -> None:
     with pytest.raises(ValueError, match="'sideways' is not a valid HoursChange"):
         settings.change_reminder_settings(people.make_uow(), clock, people.anna, "sideways")
     assert stored_rows(people.make_uow) == []
+
+
+# --- ReminderRepository.set_hours: one upsert ----------------------------------------------------
+
+MORNINGS = ReminderHours(360, 720, weekends=True)
+EVENINGS = ReminderHours(900, 1320, holidays=True)
+LEASE = timedelta(minutes=15)
+
+
+def person(make_uow: UnitOfWorkFactory, staff_id: int) -> tuple[object, ...] | None:
+    """(start, end, weekends, holidays, claim token, claimed at, updated at), or None."""
+    with Session(make_uow.engine) as session:
+        row = session.get(ReminderPerson, staff_id)
+        if row is None:
+            return None
+        return (
+            row.start_minute,
+            row.end_minute,
+            row.weekends,
+            row.holidays,
+            row.claim_token,
+            row.claimed_at,
+            row.updated_at,
+        )
+
+
+def hours_row(hours: ReminderHours) -> tuple[int, int, bool, bool]:
+    return hours.start_minute, hours.end_minute, hours.weekends, hours.holidays
+
+
+def sweep_records(uow: UnitOfWork, staff_id: int, now: datetime) -> None:
+    """What a sweep writes for a person with something due: an outbox row, and their
+    reminder_person row (with the default hours) if they had none."""
+    uow.reminders.record(
+        [
+            {
+                "rule": "goal_evaluation",
+                "subject": "goal:1",
+                "due": date(2026, 11, 23),
+                "stage": "due",
+                "recipient_id": staff_id,
+                "resident_id": None,
+            }
+        ],
+        now,
+    )
+
+
+def pending(make_uow: UnitOfWorkFactory) -> list[tuple[int, str]]:
+    with Session(make_uow.engine) as session:
+        return [(r.recipient_id, r.status) for r in session.exec(select(ReminderDelivery))]
+
+
+def test_set_hours_creates_the_row_of_a_person_who_has_none(people: People) -> None:
+    anna = people.anna.staff_id
+    assert person(people.make_uow, anna) is None
+
+    with people.make_uow() as uow:
+        uow.reminders.set_hours(anna, MORNINGS, NOW)
+        uow.commit()
+
+    assert person(people.make_uow, anna) == (*hours_row(MORNINGS), None, None, NOW)
+    assert person(people.make_uow, people.bent.staff_id) is None
+
+
+def test_set_hours_changes_the_row_a_sweep_created_and_keeps_its_claim(people: People) -> None:
+    anna = people.anna.staff_id
+    with people.make_uow() as uow:
+        sweep_records(uow, anna, NOW)
+        uow.commit()
+    assert person(people.make_uow, anna) == (*hours_row(DEFAULT_HOURS), None, None, None)
+    with people.make_uow() as uow:  # a sweep is delivering Anna's digest right now
+        assert uow.reminders.claim(anna, "sweeper", NOW, NOW - LEASE)
+        uow.commit()
+
+    later = NOW + timedelta(minutes=1)
+    with people.make_uow() as uow:
+        uow.reminders.set_hours(anna, MORNINGS, later)
+        uow.commit()
+
+    assert person(people.make_uow, anna) == (*hours_row(MORNINGS), "sweeper", NOW, later)
+    assert stored_rows(people.make_uow) == [(anna, *hours_row(MORNINGS))]
+    assert pending(people.make_uow) == [(anna, "pending")]
+    # The use case goes on from the stored hours.
+    clock = FixedClock(later)
+    assert change(people, clock, people.anna, HoursChange.START_LATER) == ReminderHours(
+        420, 720, weekends=True
+    )
+
+
+def test_set_hours_updates_in_place_and_is_read_back_in_the_same_unit_of_work(
+    people: People,
+) -> None:
+    anna = people.anna.staff_id
+    with people.make_uow() as uow:
+        assert uow.reminders.hours(anna) == DEFAULT_HOURS
+        uow.reminders.set_hours(anna, MORNINGS, NOW)
+        assert uow.reminders.hours(anna) == MORNINGS
+        uow.commit()
+
+    later = NOW + timedelta(hours=1)
+    with people.make_uow() as uow:
+        loaded = uow.session.get(ReminderPerson, anna)  # the session holds the row
+        assert loaded is not None
+        assert loaded.start_minute == MORNINGS.start_minute
+        uow.reminders.set_hours(anna, EVENINGS, later)
+        assert uow.reminders.hours(anna) == EVENINGS  # not the session's stale copy
+        assert (loaded.start_minute, loaded.updated_at) == (EVENINGS.start_minute, later)
+        uow.commit()
+
+    assert stored_rows(people.make_uow) == [(anna, *hours_row(EVENINGS))]
+    assert person(people.make_uow, anna) == (*hours_row(EVENINGS), None, None, later)
+
+
+def wait_for_a_lock_wait(engine: Engine, seconds: float = 10.0) -> None:
+    """Return once some session of this database waits for a lock (PostgreSQL)."""
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + seconds
+    while True:
+        with engine.connect() as connection:
+            if connection.execute(query).scalar():
+                return
+        assert time.monotonic() < deadline, "nobody waited for a lock"
+        time.sleep(0.01)
+
+
+# The race needs two writers at once: SQLite has one writer at a time (BEGIN IMMEDIATE).
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_set_hours_while_a_sweep_is_creating_the_row(people: People, backend: Engine) -> None:
+    anna = people.anna.staff_id
+    failures: list[BaseException] = []
+
+    def press_a_settings_button() -> None:
+        try:
+            with people.make_uow() as uow:
+                uow.reminders.set_hours(anna, MORNINGS, NOW)
+                uow.commit()
+        except BaseException as exc:  # reported to the test below
+            failures.append(exc)
+
+    with people.make_uow() as sweep:
+        sweep_records(sweep, anna, NOW)  # Anna's row is written, not yet committed
+        worker = threading.Thread(target=press_a_settings_button)
+        worker.start()
+        try:
+            wait_for_a_lock_wait(backend)  # the settings change waits for the sweep's row
+        finally:
+            sweep.commit()
+            worker.join(10)
+    assert not worker.is_alive()
+
+    assert failures == []
+    assert stored_rows(people.make_uow) == [(anna, *hours_row(MORNINGS))]
+    assert person(people.make_uow, anna) == (*hours_row(MORNINGS), None, None, NOW)
+    assert pending(people.make_uow) == [(anna, "pending")]

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from telegram import InlineKeyboardMarkup
 
+import bot.reminders.digest as digest_module
+from bot.clock import FixedClock
 from bot.domain.goals import EvaluationInterval, IntervalUnit
 from bot.fakeapi import MAX_TEXT_LENGTH, parse_html
 from bot.handlers.callbacks import MAX_CALLBACK_BYTES, ReminderPress
@@ -23,6 +27,7 @@ from bot.reminders.digest import (
     TEXT_BUDGET,
     TITLE_CHARS,
     Entry,
+    clip,
     digest,
     press,
     render_items,
@@ -34,6 +39,7 @@ from bot.reminders.rules import (
     RULE_CODES,
     RULE_GOAL_EVALUATION,
     RULE_MANDATORY_GOALS,
+    RULE_SUB_GOAL_EVALUATION,
     RULES_BY_CODE,
     DueItem,
     GoalFacts,
@@ -42,6 +48,8 @@ from bot.reminders.rules import (
     due_items,
     subject_of,
 )
+from bot.reminders.sweep import ReminderEngine, SweepPlan
+from bot.storage.uow import UnitOfWorkFactory
 from bot.texts import Locale, Texts
 
 TODAY = date(2026, 11, 23)
@@ -485,3 +493,131 @@ def test_a_digest_with_three_long_weekly_sections_fits_one_telegram_message() ->
     sections = [f"📋 <b>Ugeoversigt, Afd {n}</b>\n{lines}" for n in "ABC"]
     text, _ = digest(DA, _long(MAX_ITEMS_IN_TEXT), TODAY, NAMES, sections)
     assert len(plain(text)) <= MAX_TEXT_LENGTH
+
+
+# --- goals typed over several lines ---------------------------------------------------------------
+
+# As people type goals: line breaks, blank lines, Windows line ends, tabs, runs of spaces; some
+# longer than a title may be (cut at 120), some breaking a line after the cut.
+MULTI_LINE_GOALS = [
+    "Mia øver sig i at klare\nhverdagen selv",
+    "Første linje\n\nAnden linje\r\nTredje\tlinje  med   mellemrum\n",
+    "\n  Starter med et linjeskift og slutter med mellemrum  \n\n",
+    ("Mia skal kunne smøre sin egen madpakke om morgenen\n" * 4).strip(),
+    "Kort\nmål",
+    "Mia deltager i fællesspisning tre gange om ugen, " * 2 + "\nog siger til, når hun er mæt",
+    "- punkt et\n- punkt to\n- punkt tre\n- punkt fire\n- punkt fem\n- punkt seks",
+]
+
+
+def _multi_line_items(count: int) -> list[DueItem]:
+    """count overdue goal and sub-goal items of seven residents, multi-line texts all."""
+    found = []
+    for n in range(count):
+        rule = RULE_GOAL_EVALUATION if n % 3 else RULE_SUB_GOAL_EVALUATION
+        shown = item(TODAY - timedelta(days=1 + n % 20), rule, responsible=(1, 2))
+        found.append(
+            replace(
+                shown,
+                subject=f"{shown.subject.split(':')[0]}:{n + 1}",
+                params={
+                    "name": f"Beboer {n % 7}",
+                    "text": MULTI_LINE_GOALS[n % len(MULTI_LINE_GOALS)] + f"\nnr. {n}",
+                },
+            )
+        )
+    return found
+
+
+def weekly_overview(tx: Texts, items: Sequence[DueItem]) -> str:
+    """A leader's weekly overview of Afd A, rendered as the sweep renders it."""
+    engine = ReminderEngine(
+        cast(UnitOfWorkFactory, None),  # the overview reads nothing from the database
+        FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)),
+        ZoneInfo("Europe/Copenhagen"),
+        tx,
+    )
+    plan = SweepPlan(
+        today=TODAY,
+        now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+        overdue_by_department={1: list(items)},
+        department_names={1: "Afd A"},
+    )
+    return engine._weekly(plan, 1, NAMES)
+
+
+@pytest.mark.parametrize("text", MULTI_LINE_GOALS)
+def test_a_goal_typed_over_several_lines_is_one_line_in_its_title(text: str) -> None:
+    shown = plain(title(DA, replace(item(TODAY), params={"name": "Mia", "text": text})))
+    goal = shown.removeprefix("Evaluering af målet ")
+    assert "\n" not in shown
+    assert goal == goal.strip()
+    assert "  " not in goal
+    assert "\t" not in goal
+    assert "\r" not in goal
+    words = " ".join(text.split())
+    if len(words) <= TITLE_CHARS:
+        assert goal == words
+    else:  # shortened after the whitespace was collapsed
+        assert goal.endswith("…")
+        assert words.startswith(goal[:-1])
+
+
+def test_a_digest_of_multi_line_goals_has_two_lines_an_item() -> None:
+    entries = [Entry(i, "overdue0") for i in _multi_line_items(len(MULTI_LINE_GOALS))]
+    text, _ = digest(DA, entries, TODAY, NAMES)
+    blocks = plain(text).split("\n\n")[1:]
+    assert len(blocks) == len(MULTI_LINE_GOALS)
+    for block in blocks:
+        what, when_line = block.split("\n")
+        assert what[:1].isdigit()
+        assert when_line.startswith("⚠️ Fristen var")
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_a_weekly_overview_of_multi_line_goals_is_one_line_an_item(locale: Locale) -> None:
+    tx = Texts(locale)
+    items = _multi_line_items(60)
+    overview = weekly_overview(tx, items)
+
+    lines = overview.split("\n")
+    assert lines[0].startswith("📋 <b>")
+    residents = [ln for ln in lines[1:] if ln.startswith("<b>")]
+    entries = [ln for ln in lines[1:] if ln.startswith("  • ")]
+    assert len(residents) == 7
+    assert len(entries) == len(items)
+    assert len(lines) == 1 + len(residents) + len(entries)
+    for line in entries:  # each goal's <i>…</i> opens and closes on its own line
+        assert line.count("<i>") == line.count("</i>") == 1
+        plain(line)
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_clipping_a_weekly_overview_of_multi_line_goals_never_breaks_its_html(
+    locale: Locale,
+) -> None:
+    overview = weekly_overview(Texts(locale), _multi_line_items(60))
+    assert len(overview) > SECTION_BUDGET
+    heading = len(overview.split("\n", 1)[0])
+
+    # Every budget that keeps the heading (a shorter one cuts into it: not this fix's case).
+    for budget in range(heading + 1, len(overview) + 10, 3):
+        clipped = clip(overview, budget)
+        plain(clipped)  # raises on an unclosed <i> (or any HTML Telegram would refuse)
+        assert clipped == overview or clipped.endswith("\n…")
+
+
+@pytest.mark.parametrize("sections", [1, 2, 3, 5])
+def test_a_leaders_digest_with_clipped_multi_line_overviews_is_valid_html(
+    monkeypatch: pytest.MonkeyPatch, sections: int
+) -> None:
+    items = _multi_line_items(60)
+    overviews = [weekly_overview(DA, items[n::sections]) for n in range(sections)]
+    entries = [Entry(i, "escalation") for i in items[:10]]
+    heading = max(len(o.split("\n", 1)[0]) for o in overviews)
+    for budget in range(sections * (heading + 1), 2 * SECTION_BUDGET, 37):
+        monkeypatch.setattr(digest_module, "SECTION_BUDGET", budget)
+        text, _ = digest(DA, entries, TODAY, NAMES, overviews)
+        shown = plain(text)  # the whole message parses: no <i> left open by a cut
+        assert len(shown) <= MAX_TEXT_LENGTH
+        assert shown.count("📋 Ugeoversigt, Afd A") == sections

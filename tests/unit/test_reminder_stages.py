@@ -54,7 +54,9 @@ def day(offset: int) -> date:
         (RULE_MANDATORY_GOALS, 0, "due"),
         (RULE_BIRTHDAY_18, -7, "heads_up"),
         (RULE_BIRTHDAY_18, 0, "due"),
-        (RULE_BIRTHDAY_18, 1, None),
+        (RULE_BIRTHDAY_18, 1, "due"),  # stays at `due` a week: a birthday on a day off
+        (RULE_BIRTHDAY_18, 7, "due"),
+        (RULE_BIRTHDAY_18, 8, None),
     ],
 )
 def test_stage_on(rule: str, offset: int, expected: str | None) -> None:
@@ -121,7 +123,7 @@ def test_stage_rank_orders_the_stages() -> None:
 
 
 def test_the_sweep_looks_as_far_ahead_as_the_longest_heads_up() -> None:
-    assert max_heads_up_days() == 14
+    assert max_heads_up_days() == 42  # a status meeting is to be planned six weeks ahead
 
 
 def item(rule: str = RULE_DPU, responsible: tuple[int, ...] = (1, 2)) -> DueItem:
@@ -201,4 +203,4 @@ def test_an_ended_snooze_brings_nothing_when_the_item_has_no_stage_today() -> No
     assert deliveries(item(), day(-30), leaders=(9,), ended={(*DUE_KEY, 1): day(-31)}) == []
     birthday = item(RULE_BIRTHDAY_18)
     ended = {(RULE_BIRTHDAY_18, "resident:5", DUE, 1): day(1)}
-    assert deliveries(birthday, day(2), leaders=(9,), ended=ended) == []
+    assert deliveries(birthday, day(8), leaders=(9,), ended=ended) == []
