@@ -1,4 +1,5 @@
-"""Benchmarks: quick notes end to end, name resolution, peak memory, and the crash test.
+"""Benchmarks: quick notes end to end, name resolution, peak memory, the reminder sweep, and
+the crash test.
 
 Run `python -m bot bench` (or `python -m bot.bench`); `--help` lists the options. Speed and
 memory targets live here, never in timed tests.
@@ -23,22 +24,32 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from telegram import Update
-from telegram.ext import AIORateLimiter
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Defaults, ExtBot
 
-from bot.app import BotApplication, build_application
-from bot.clock import SystemClock
+from bot.app import OFFLINE_TOKEN, BotApplication, build_application
+from bot.clock import FixedClock, SystemClock
 from bot.config import Settings
 from bot.domain.access import Role
+from bot.domain.goals import (
+    EvaluationInterval,
+    IntervalUnit,
+    add_months,
+    next_evaluation_date,
+)
 from bot.domain.matching import (
     DEFAULT_DIARY_TYPES,
     Candidate,
@@ -46,10 +57,33 @@ from bot.domain.matching import (
     parse_quick_note,
 )
 from bot.fakeapi import ApiCall, FakeBotApi, UpdateFactory
+from bot.reminders.facts import load_facts
+from bot.reminders.rules import (
+    ADULT_CYCLE_MONTHS,
+    DPU_MONTHS,
+    FIRST_DPU_MONTHS,
+    KOMPAS_MONTHS,
+    LEADER_STEPS,
+    RULE_DPU,
+    RULE_IPEL_EVALUATION,
+    RULE_KOMM_EVALUATION,
+    RULE_KOMPAS,
+    RULE_SAMARBEJDSAFTALE,
+    SAMARBEJDSAFTALE_MONTHS,
+    STATUS_STEPS,
+    STEP_OFFSETS,
+    STEPS_AFTER,
+    STEPS_BEFORE,
+    TeamMeetings,
+    cycle_due,
+)
+from bot.reminders.sweep import ReminderEngine
 from bot.services.directory import Directory
+from bot.storage import models
 from bot.storage.db import create_db_engine, upgrade
 from bot.storage.models import Resident, Staff
 from bot.storage.uow import UnitOfWorkFactory
+from bot.texts import Texts
 
 JSONDict = dict[str, Any]
 
@@ -73,6 +107,9 @@ TARGET_RESOLVE_P50_MS = 1.0
 TARGET_RSS_MB = 150.0
 TARGET_EVIDENCE_P50_MS = 50.0
 TARGET_CHART_P50_MS = 300.0
+TARGET_SWEEP_S = 1.0
+TARGET_SWEEP_RSS_MB = 200.0
+TARGET_SWEEP_RESIDENTS = 10_000
 
 # --- Realistic Danish data ------------------------------------------------------------------
 
@@ -836,7 +873,6 @@ def bench_components(template: Path, workdir: Path, repeat: int) -> list[Compone
     from bot.handlers.callbacks import NoteCardPress  # noqa: PLC0415 - handler internals
     from bot.handlers.note_views import note_card  # noqa: PLC0415
     from bot.services import notes, staff  # noqa: PLC0415
-    from bot.texts import Texts  # noqa: PLC0415
 
     db_url = copy_database(template, workdir / "components" / "bench.db")
     settings = bench_settings(db_url)
@@ -1175,6 +1211,829 @@ def bench_memory(quick: bool, workdir: Path) -> MemoryResult:
     )
 
 
+# --- Reminders: the sweep over many residents (issue 4) ---------------------------------------
+
+REMINDERS_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+"""The sweeps' moment: a Monday (the leaders' weekly overviews are written too) at 10:00."""
+
+RESIDENTS_PER_DEPARTMENT = 100
+STAFF_PER_DEPARTMENT = 30  # medarbejdere; plus one afdelingsleder
+GOALS_PER_RESIDENT = 5
+SUB_GOALS_PER_GOAL = 2
+MISS_SHARE = 0.15
+"""Share of deadlines of the last MISS_DAYS that were not met yet (they are overdue today)."""
+MISS_DAYS = 35
+FIRST_STAFF_TELEGRAM_ID = 800_000_001
+
+GOAL_TEXTS: tuple[str, ...] = (
+    "Går selv i skole hver dag",
+    "Deltager i fællesspisning mindst fire dage om ugen",
+    "Kan sige fra på en god måde når noget er svært",
+    "Holder kontakt med sin familie hver uge",
+    "Passer sin hygiejne uden påmindelse",
+    "Bruger piktogrammer til at vise sine behov",
+    "Sover i sin egen seng hele natten",
+    "Har en fritidsaktivitet uden for bostedet",
+)  # fmt: skip
+SUB_GOAL_TEXTS: tuple[str, ...] = (
+    "Står selv op når vækkeuret ringer",
+    "Pakker selv sin taske aftenen før",
+    "Siger stop med ord i stedet for at slå",
+    "Ringer selv til mor om søndagen",
+    "Børster tænder morgen og aften",
+    "Viser piktogram for pause når det bliver for meget",
+    "Går i seng kl. 22 på hverdage",
+    "Møder op til træning hver tirsdag",
+)  # fmt: skip
+# (count, unit) of an evaluation interval, with how often staff choose it.
+INTERVALS: tuple[tuple[int, str], ...] = (
+    *[(3, "months")] * 12, *[(2, "months")] * 3, (1, "months"),
+    *[(6, "weeks")] * 2, (8, "weeks"), (12, "weeks"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReminderSeed:
+    """What seed_reminders wrote."""
+
+    residents: int
+    departments: int
+    staff: int
+    rows: int
+    seconds: float
+
+
+def _history(
+    rng: random.Random,
+    first_due: date,
+    step: Callable[[date], date],
+    today: date,
+    not_before: date,
+) -> tuple[list[date], date]:
+    """Simulate a recurring deadline: the days it was met and the next due date.
+
+    Each due date up to today is met a few days before or after it, except that a deadline of
+    the last MISS_DAYS is sometimes still open (overdue today).
+    """
+    done: list[date] = []
+    due = first_due
+    while due <= today:
+        if (today - due).days <= MISS_DAYS and rng.random() < MISS_SHARE:
+            break
+        day = min(today, due + timedelta(days=rng.randint(-10, 4)))
+        day = max(day, (done[-1] if done else not_before) + timedelta(days=1))
+        if day > today:
+            break
+        done.append(day)
+        due = step(day)
+    return done, due
+
+
+def _evaluated(
+    rng: random.Random,
+    rhythm: TeamMeetings,
+    created: date,
+    interval: EvaluationInterval,
+    today: date,
+) -> tuple[list[date], date]:
+    """Evaluation days of a goal or sub-goal and its next due: the first at the first team
+    meeting after it was created (or one interval on, if sooner), then every interval."""
+    first = min(next_evaluation_date(created, interval), rhythm.first_after(created))
+    return _history(rng, first, partial(_next_evaluation, interval=interval), today, created)
+
+
+@lru_cache(maxsize=65536)
+def _next_evaluation(day: date, interval: EvaluationInterval) -> date:
+    return next_evaluation_date(day, interval)
+
+
+@lru_cache(maxsize=65536)
+def _add_months(day: date, count: int) -> date:
+    return add_months(day, count)
+
+
+@lru_cache(maxsize=65536)
+def _local_time(day: date, hour: int, tz: ZoneInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=tz)
+
+
+def seed_reminders(path: Path, residents: int, seed: int) -> ReminderSeed:
+    """Migrate a fresh SQLite file and fill it with Core bulk inserts (issue 4 benchmark).
+
+    100 residents per department, 30 medarbejdere and one afdelingsleder each; every resident
+    has a kontaktteam of 2-3, 5 active goals with 2 active sub-goals each, and a history as a
+    year of real use leaves it: evaluations at each due date, held status meetings with their
+    ticked steps, a planned next meeting for most, recorded milestones (IPEL and
+    Kommunikationsforhold evaluations, DPU, autonomt kompas, samarbejdsaftale). A share of the
+    recent deadlines is still open, so some items are overdue; a few staff have hours of their
+    own (some outside 10:00). Dates are relative to REMINDERS_NOW.
+    """
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    tz = REMINDERS_NOW.tzinfo
+    assert isinstance(tz, ZoneInfo)
+    today = REMINDERS_NOW.date()
+    now = REMINDERS_NOW.astimezone(UTC)
+    departments = max(1, residents // RESIDENTS_PER_DEPARTMENT)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    written = 0
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade(engine)
+
+    def add(table: str, **values: Any) -> None:
+        rows.setdefault(table, []).append(values)
+
+    def months(count: int) -> Callable[[date], date]:
+        return partial(_add_months, count=count)
+
+    staff_id = 0
+    resident_id = 0
+    goal_id = 0
+    sub_goal_id = 0
+    meeting_id = 0
+    for dep in range(1, departments + 1):
+        rhythm = TeamMeetings(rng.randrange(5), rng.choice((1, 1, 2)), date(2024, 1, 1))
+        add("department", id=dep, name=f"Afdeling {dep:03d}", created_at=now,
+            team_meeting_weekday=rhythm.weekday, team_meeting_every_weeks=rhythm.every_weeks,
+            team_meeting_anchor=rhythm.anchor)  # fmt: skip
+        team_pool: list[int] = []
+        leader_id = staff_id + 1
+        for i in range(STAFF_PER_DEPARTMENT + 1):
+            staff_id += 1
+            leader = i == 0
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(INITIALS)}."
+            add("staff", id=staff_id, telegram_user_id=FIRST_STAFF_TELEGRAM_ID + staff_id,
+                display_name=name, active=True, created_at=now,
+                role=(Role.AFDELINGSLEDER if leader else Role.MEDARBEJDER).value)  # fmt: skip
+            add("staff_department", staff_id=staff_id, department_id=dep)
+            if not leader:
+                team_pool.append(staff_id)
+            draw = rng.random()
+            if draw < 0.16:  # hours of their own: office hours, a late shift, or weekends too
+                start, end = (8, 16) if draw < 0.10 else ((14, 22) if draw < 0.14 else (7, 21))
+                add("reminder_person", staff_id=staff_id, start_minute=start * 60,
+                    end_minute=end * 60, weekends=draw >= 0.14, holidays=False,
+                    updated_at=now)  # fmt: skip
+        count = min(RESIDENTS_PER_DEPARTMENT, residents - resident_id)
+        if dep == departments:
+            count = residents - resident_id
+        for name in danish_names(count, seed=seed * 1000 + dep):
+            resident_id += 1
+            rid = resident_id
+            birth = today - timedelta(days=rng.randint(10 * 365, 21 * 365))
+            earliest = max(birth + timedelta(days=8 * 365), today - timedelta(days=6 * 365))
+            enrolled = earliest + timedelta(days=rng.randint(0, (today - earliest).days - 30))
+            add("resident", id=rid, display_name=name, birth_date=birth, department_id=dep,
+                enrolment_date=enrolled, created_at=now, updated_at=now)  # fmt: skip
+            team = rng.sample(team_pool, rng.choice((2, 2, 3)))
+            joined = _local_time(enrolled, 9, tz)
+            for member in team:
+                add("contact_team_member", resident_id=rid, staff_id=member, added_at=joined,
+                    added_by_id=None)  # fmt: skip
+            # Goals and sub-goals, created over the last year, evaluated at each due date.
+            missing_area = rng.random() < 0.03
+            for g in range(GOALS_PER_RESIDENT):
+                goal_id += 1
+                count_, unit = rng.choice(INTERVALS)
+                interval = EvaluationInterval(count_, IntervalUnit(unit))
+                created = max(enrolled, today - timedelta(days=rng.randint(0, 365)))
+                area = None
+                if g == 0 and not missing_area:
+                    area = "skole"
+                elif g == 1:
+                    area = "sociale_relationer"
+
+                done, due = _evaluated(rng, rhythm, created, interval, today)
+                next_on = due if done else next_evaluation_date(created, interval)
+                author = team[0]
+                add("goal", id=goal_id, resident_id=rid, text=rng.choice(GOAL_TEXTS),
+                    rationale="", goal_type="udviklingsmaal", source="kommune",
+                    mandatory_area=area, start_date=created,
+                    end_date=add_months(created, 12), interval_count=count_,
+                    interval_unit=unit, status="active", next_evaluation_on=next_on,
+                    version=1, created_at=_local_time(created, 11, tz), created_by_id=author,
+                    updated_at=now)  # fmt: skip
+                _evaluation_rows(add, rid, goal_id, None, created, done, interval, author, tz)
+                for _ in range(SUB_GOALS_PER_GOAL):
+                    sub_goal_id += 1
+                    sub_created = created
+                    if rng.random() < 0.3:
+                        sub_created += timedelta(days=rng.randint(0, (today - created).days))
+                    sub_done, sub_due = _evaluated(rng, rhythm, sub_created, interval, today)
+                    sub_next = sub_due if sub_done else next_evaluation_date(sub_created, interval)
+                    add("sub_goal", id=sub_goal_id, goal_id=goal_id,
+                        text=rng.choice(SUB_GOAL_TEXTS), rationale="", method="",
+                        scoring_frequency="daily", start_date=sub_created, status="active",
+                        next_evaluation_on=sub_next, version=1,
+                        created_at=_local_time(sub_created, 11, tz), created_by_id=author,
+                        updated_at=now)  # fmt: skip
+                    _evaluation_rows(
+                        add, rid, goal_id, sub_goal_id, sub_created, sub_done, interval,
+                        author, tz,
+                    )  # fmt: skip
+            # Status meetings: held ones every cycle since enrolment, each with every step
+            # ticked; the latest held and the planned next one only partly.
+            held: list[date] = []
+            due = cycle_due(enrolled, birth)
+            while due <= today - timedelta(days=7):
+                held.append(max(due - timedelta(days=rng.randint(0, 14)), enrolled))
+                due = cycle_due(held[-1], birth)
+            for n, day in enumerate(held):
+                meeting_id += 1
+                latest = n == len(held) - 1
+                add("status_meeting", id=meeting_id, resident_id=rid, meeting_on=day,
+                    status="held", scheduled_by_id=leader_id,
+                    scheduled_at=_local_time(day - timedelta(days=60), 12, tz),
+                    closed_by_id=leader_id, closed_at=_local_time(day, 15, tz))  # fmt: skip
+                for step in STATUS_STEPS:
+                    step_due = day + timedelta(days=STEP_OFFSETS[step])
+                    if latest and step in STEPS_AFTER:
+                        late = (today - step_due).days
+                        if late < 0 and rng.random() > 0.2:
+                            continue  # not done yet (nor due)
+                        if 0 <= late <= MISS_DAYS and rng.random() < MISS_SHARE:
+                            continue  # overdue
+                    who = leader_id if step in LEADER_STEPS else team[0]
+                    add("status_step", meeting_id=meeting_id, step=step, done_by_id=who,
+                        done_at=_local_time(min(step_due, today), 13, tz))  # fmt: skip
+            if rng.random() < 0.6:
+                meeting_id += 1
+                on = due + timedelta(days=rng.randint(-10, 10))
+                add("status_meeting", id=meeting_id, resident_id=rid, meeting_on=on,
+                    status="planned", scheduled_by_id=leader_id,
+                    scheduled_at=_local_time(held[-1] if held else enrolled, 15, tz),
+                    closed_by_id=None, closed_at=None)  # fmt: skip
+                for step in STEPS_BEFORE:
+                    step_due = on + timedelta(days=STEP_OFFSETS[step])
+                    late = (today - step_due).days
+                    if step == "meeting_held" or late < 0:
+                        continue
+                    if late <= MISS_DAYS and rng.random() < MISS_SHARE:
+                        continue
+                    who = leader_id if step in LEADER_STEPS else team[0]
+                    add("status_step", meeting_id=meeting_id, step=step, done_by_id=who,
+                        done_at=_local_time(step_due, 13, tz))  # fmt: skip
+            # Recorded milestones: each kind at its rhythm since enrolment.
+            adult = months(ADULT_CYCLE_MONTHS)
+            cycle = partial(cycle_due, birth_date=birth)
+            for kind, first, step_fn in (
+                (RULE_IPEL_EVALUATION, cycle_due(enrolled, birth), cycle),
+                (RULE_KOMM_EVALUATION, cycle_due(enrolled, birth), cycle),
+                (RULE_DPU, add_months(enrolled, FIRST_DPU_MONTHS), months(DPU_MONTHS)),
+                (RULE_KOMPAS, add_months(enrolled, KOMPAS_MONTHS), adult),
+                (RULE_SAMARBEJDSAFTALE, add_months(enrolled, SAMARBEJDSAFTALE_MONTHS),
+                 months(SAMARBEJDSAFTALE_MONTHS)),
+            ):  # fmt: skip
+                done, _ = _history(rng, first, step_fn, today, enrolled)
+                if kind == RULE_KOMPAS:
+                    done = done[:1]  # started once
+                for day in done:
+                    add("resident_milestone", resident_id=rid, kind=kind, done_on=day,
+                        recorded_by_id=team[0], recorded_at=_local_time(day, 14, tz))  # fmt: skip
+        if dep % 10 == 0 or dep == departments:
+            written += _flush_seed(engine, rows)
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return ReminderSeed(
+        residents=resident_id,
+        departments=departments,
+        staff=staff_id,
+        rows=written,
+        seconds=time.perf_counter() - started,
+    )
+
+
+_SEED_ORDER: tuple[tuple[str, Any], ...] = (
+    ("department", models.Department),
+    ("staff", models.Staff),
+    ("staff_department", models.StaffDepartment),
+    ("reminder_person", models.ReminderPerson),
+    ("resident", models.Resident),
+    ("contact_team_member", models.ContactTeamMember),
+    ("goal", models.Goal),
+    ("sub_goal", models.SubGoal),
+    ("evaluation", models.Evaluation),
+    ("status_meeting", models.StatusMeeting),
+    ("status_step", models.StatusStep),
+    ("resident_milestone", models.ResidentMilestone),
+)
+
+
+def _flush_seed(engine: sa.Engine, rows: dict[str, list[dict[str, Any]]]) -> int:
+    """Insert the rows gathered so far, parents first, in one transaction; return how many."""
+    count = 0
+    with engine.begin() as conn:
+        for name, model in _SEED_ORDER:
+            if rows.get(name):
+                _bulk_insert(conn, _table(model), rows[name])
+                count += len(rows[name])
+    rows.clear()
+    return count
+
+
+def _bulk_insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with one executemany, the values stored as SQLAlchemy stores them.
+
+    Core's insert() spends most of its time building and converting each row's parameters;
+    here a date is stored as ISO text, an aware datetime as naive UTC text with microseconds
+    (bot.storage.models.UTCDateTime on SQLite) and a bool as 0/1, straight through the driver.
+    """
+    columns = list(rows[0])
+    unknown = set(columns) - set(table.c.keys())
+    if unknown:
+        raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
+
+    def stored(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return int(value)
+        return value
+
+    values: list[list[Any]] = []
+    for column in columns:
+        cells = [row[column] for row in rows]
+        if any(isinstance(v, date | bool) for v in cells[:1000] if v is not None):
+            memo: dict[Any, Any] = {}  # few distinct days and times: convert each once
+            for i, value in enumerate(cells):
+                if value is not None:
+                    found = memo.get(value)
+                    if found is None:
+                        found = memo[value] = stored(value)
+                    cells[i] = found
+        values.append(cells)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    conn.exec_driver_sql(sql, list(zip(*values, strict=True)))
+
+
+def _table(model: Any) -> sa.Table:
+    table: sa.Table = model.__table__
+    return table
+
+
+def _evaluation_rows(
+    add: Callable[..., None],
+    resident_id: int,
+    goal_id: int,
+    sub_goal_id: int | None,
+    created: date,
+    done: Sequence[date],
+    interval: EvaluationInterval,
+    author: int,
+    tz: ZoneInfo,
+) -> None:
+    """Add one evaluation row per day the goal (or sub-goal) was evaluated."""
+    start = created
+    for day in done:
+        add("evaluation", resident_id=resident_id, goal_id=goal_id, sub_goal_id=sub_goal_id,
+            evaluated_on=day, period_start=start, progress="Fremgang", effect="God effekt",
+            methods="Som aftalt", changes="Ingen", participation="Deltog",
+            decision="fortsaet", next_evaluation_on=next_evaluation_date(day, interval),
+            evidence="", created_at=_local_time(day, 14, tz), created_by_id=author,
+            transferred_at=None, transferred_by_id=None)  # fmt: skip
+        start = day
+
+
+@dataclass
+class SweepResult:
+    """The reminder sweep on one seeded database, measured in a fresh process.
+
+    Times are medians in ms. plan = load_facts (the set-based reads) + the pure rules and
+    stages; record = writing the plan's new deliveries to the outbox. "first": an empty ledger
+    (every delivery is new); "steady": the ledger already holds them and the engine knows its
+    keys (what repeats every few minutes); "restart": the same in a new engine, whose cache
+    of known keys starts empty.
+    """
+
+    residents: int
+    departments: int
+    staff: int
+    goals: int
+    sub_goals: int
+    evaluations: int
+    meetings: int
+    steps: int
+    milestones: int
+    items: int
+    deliveries: int
+    recipients_planned: int
+    runs: int
+    facts_ms: float
+    first_plan_ms: float
+    first_record_ms: float
+    first_total_ms: float
+    first_recorded: int
+    ledger_ok: bool
+    steady_plan_ms: float
+    steady_record_ms: float
+    steady_total_ms: float
+    steady_total_max_ms: float
+    steady_cpu_ms: float
+    """Process CPU time of a steady plan + record: steadier than wall time on a busy host."""
+    restart_record_ms: float
+    restart_total_ms: float
+    us_per_resident: float
+    """Steady plan + record per resident, in microseconds."""
+    rss_after_imports_kib: int | None
+    rss_before_sweeps_kib: int | None
+    rss_after_sweeps_kib: int | None
+    vm_hwm_sweep_kib: int | None
+    """Peak RSS of the process up to the end of the sweeps (plan + record), before delivery."""
+    deliver_s: float
+    recipients_reached: int
+    messages: int
+    max_messages_per_person: int
+    mean_digest_chars: float
+    max_digest_chars: int
+    outside_hours: int
+    cancelled: int
+    failed: int
+    messages_per_s: float
+    job_sweep_ms: float
+    """The whole sweep as the job runs it (plan + record + deliver) once all was delivered."""
+    job_deliver_ms: float
+    vm_hwm_total_kib: int | None
+    """Peak RSS including the delivery (PTB builds a Message per digest)."""
+    new_rows_per_day: float = 0.0
+    """Outbox rows the first sweep of each of the next three days writes (same facts)."""
+    seed_s: float = 0.0
+    load_avg: float = 0.0
+
+
+@dataclass
+class RemindersResult:
+    """The reminder sweep at several sizes, each in a fresh process."""
+
+    now: str
+    sweeps: list[SweepResult] = field(default_factory=list)
+
+
+def _clear_ledger(engine: sa.Engine) -> None:
+    """Empty the outbox and the reminder_person rows the sweeps made (keep chosen hours)."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM reminder_delivery")
+        conn.exec_driver_sql("DELETE FROM reminder_person WHERE updated_at IS NULL")
+
+
+def _count(engine: sa.Engine, table: str, where: str = "") -> int:
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql(f"SELECT count(*) FROM {table} {where}").scalar() or 0)
+
+
+@dataclass
+class _Delivered:
+    seconds: float
+    sent: int
+    messages: int
+    max_per_person: int
+    mean_chars: float
+    max_chars: int
+    outside_hours: int
+    cancelled: int
+    failed: int
+    job_ms: list[float]
+    job_deliver_ms: list[float]
+
+
+async def _deliver_and_sweep(sweeper: ReminderEngine, now: datetime, runs: int) -> _Delivered:
+    """Plan and deliver to the fake Bot API, then time whole sweeps as the job runs them."""
+    api = FakeBotApi()
+    per_chat: Counter[int] = Counter()
+    chars: list[int] = []
+
+    def on_call(call: ApiCall, result: Any) -> None:
+        if call.method == "sendMessage":
+            per_chat[int(call.params["chat_id"])] += 1
+            chars.append(len(str(result.get("text", ""))))  # as Telegram counts: after parsing
+        api.clear()  # nothing reads the chats: keep the fake's memory out of the figures
+
+    api.add_listener(on_call)
+    bot: ExtBot[int] = ExtBot(
+        OFFLINE_TOKEN,
+        request=api,
+        get_updates_request=api,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=sweeper.tz),
+        rate_limiter=bench_rate_limiter(),
+    )
+    async with bot:
+        plan = sweeper.plan(now)
+        begin = time.perf_counter()
+        tally = await sweeper.deliver(bot, plan, now)
+        seconds = time.perf_counter() - begin
+        del plan  # as the job drops it: one plan alive at a time
+        sent_messages = sum(per_chat.values())
+        most = max(per_chat.values(), default=0)
+        jobs: list[float] = []
+        job_deliver: list[float] = []
+        for _ in range(runs):
+            report = await sweeper.sweep(bot)
+            jobs.append(
+                (report.plan_seconds + report.record_seconds + report.deliver_seconds) * 1000
+            )
+            job_deliver.append(report.deliver_seconds * 1000)
+    return _Delivered(
+        seconds=seconds,
+        sent=tally.sent,
+        messages=sent_messages,
+        max_per_person=most,
+        mean_chars=statistics.fmean(chars) if chars else 0.0,
+        max_chars=max(chars, default=0),
+        outside_hours=tally.outside_hours,
+        cancelled=tally.cancelled,
+        failed=tally.failed,
+        job_ms=jobs,
+        job_deliver_ms=job_deliver,
+    )
+
+
+@dataclass(frozen=True)
+class _Timed:
+    plan_ms: float
+    record_ms: float
+    cpu_ms: float
+    written: int
+    residents: int
+    items: int
+    deliveries: int
+    keys: int
+    recipients: int
+
+    @property
+    def total_ms(self) -> float:
+        return self.plan_ms + self.record_ms
+
+
+def _timed_sweep(sweeper: ReminderEngine, now: datetime) -> _Timed:
+    """Plan and record once; the plan is dropped on return, as the job drops it."""
+    cpu = time.process_time()
+    begin = time.perf_counter()
+    plan = sweeper.plan(now)
+    middle = time.perf_counter()
+    written = sweeper.record(plan, now)
+    end = time.perf_counter()
+    cpu = time.process_time() - cpu
+    return _Timed(
+        plan_ms=(middle - begin) * 1000,
+        record_ms=(end - middle) * 1000,
+        cpu_ms=cpu * 1000,
+        written=written,
+        residents=plan.residents,
+        items=len(plan.items),
+        deliveries=len(plan.deliveries),
+        keys=len({d.key for d in plan.deliveries}),
+        recipients=len({d.recipient_id for d in plan.deliveries}),
+    )
+
+
+def measure_sweep(path: Path, runs: int, rss_after_imports: int | None) -> SweepResult:
+    """Time plan and record (first, steady, restart), peak RSS, then delivery, on one database.
+
+    Meant to run alone in a fresh process (`--reminders-db`), so that nothing else has raised
+    its peak RSS. At most one plan and one engine (with its cache of ledger keys) are alive at
+    a time, as in the bot, where the job drops each sweep's plan.
+    """
+    settings = bench_settings(f"sqlite:///{path}")
+    engine = create_db_engine(settings.sqlalchemy_url, synchronous=settings.sqlite_synchronous)
+    uow = UnitOfWorkFactory(engine)
+    tz = settings.tz
+    texts = Texts(settings.bot_locale)
+    now = REMINDERS_NOW.astimezone(UTC)
+    clock = FixedClock(now)
+    today = REMINDERS_NOW.date()
+    rss_before = current_rss_kib()
+
+    facts: list[float] = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        with uow(read_only=True) as unit:
+            load_facts(unit, tz, today)
+        facts.append((time.perf_counter() - begin) * 1000)
+
+    first: list[_Timed] = []
+    ledger_ok = True
+    sweeper = ReminderEngine(uow, clock, tz, texts)
+    for _ in range(max(2, (runs + 1) // 2)):
+        _clear_ledger(engine)
+        sweeper = ReminderEngine(uow, clock, tz, texts)  # the last one's cache goes first
+        first.append(_timed_sweep(sweeper, now))
+        stored = _count(engine, "reminder_delivery")
+        ledger_ok = ledger_ok and first[-1].written == first[-1].keys == stored
+    steady = [_timed_sweep(sweeper, now) for _ in range(runs)]
+    restart: list[_Timed] = []
+    for _ in range(runs):
+        sweeper = ReminderEngine(uow, clock, tz, texts)  # a restarted process: cache empty
+        restart.append(_timed_sweep(sweeper, now))
+    ledger_ok = ledger_ok and all(t.written == 0 for t in steady + restart)
+    rss_after = current_rss_kib()
+    hwm_sweep = vm_hwm_kib()
+
+    delivered = asyncio.run(_deliver_and_sweep(sweeper, now, runs))
+    hwm_total = vm_hwm_kib()
+    # The ledger grows day by day (new stages); the engine caches every key it holds.
+    grown = [_timed_sweep(sweeper, now + timedelta(days=day)).written for day in range(1, 4)]
+    last = steady[-1]
+    median_total = statistics.median(t.total_ms for t in steady)
+    result = SweepResult(
+        residents=last.residents,
+        departments=_count(engine, "department"),
+        staff=_count(engine, "staff"),
+        goals=_count(engine, "goal", "WHERE status = 'active'"),
+        sub_goals=_count(engine, "sub_goal", "WHERE status = 'active'"),
+        evaluations=_count(engine, "evaluation"),
+        meetings=_count(engine, "status_meeting"),
+        steps=_count(engine, "status_step"),
+        milestones=_count(engine, "resident_milestone"),
+        items=last.items,
+        deliveries=last.deliveries,
+        recipients_planned=last.recipients,
+        runs=runs,
+        facts_ms=statistics.median(facts),
+        first_plan_ms=statistics.median(t.plan_ms for t in first),
+        first_record_ms=statistics.median(t.record_ms for t in first),
+        first_total_ms=statistics.median(t.total_ms for t in first),
+        first_recorded=first[-1].written,
+        ledger_ok=ledger_ok,
+        steady_plan_ms=statistics.median(t.plan_ms for t in steady),
+        steady_record_ms=statistics.median(t.record_ms for t in steady),
+        steady_total_ms=median_total,
+        steady_total_max_ms=max(t.total_ms for t in steady),
+        steady_cpu_ms=statistics.median(t.cpu_ms for t in steady),
+        restart_record_ms=statistics.median(t.record_ms for t in restart),
+        restart_total_ms=statistics.median(t.total_ms for t in restart),
+        us_per_resident=median_total * 1000 / max(last.residents, 1),
+        rss_after_imports_kib=rss_after_imports,
+        rss_before_sweeps_kib=rss_before,
+        rss_after_sweeps_kib=rss_after,
+        vm_hwm_sweep_kib=hwm_sweep,
+        deliver_s=delivered.seconds,
+        recipients_reached=delivered.sent,
+        messages=delivered.messages,
+        max_messages_per_person=delivered.max_per_person,
+        mean_digest_chars=delivered.mean_chars,
+        max_digest_chars=delivered.max_chars,
+        outside_hours=delivered.outside_hours,
+        cancelled=delivered.cancelled,
+        failed=delivered.failed,
+        messages_per_s=delivered.messages / delivered.seconds if delivered.seconds else 0.0,
+        job_sweep_ms=statistics.median(delivered.job_ms),
+        job_deliver_ms=statistics.median(delivered.job_deliver_ms),
+        vm_hwm_total_kib=hwm_total,
+        new_rows_per_day=statistics.fmean(grown),
+        load_avg=os.getloadavg()[0],
+    )
+    engine.dispose()
+    return result
+
+
+def reminder_sizes(quick: bool) -> tuple[int, ...]:
+    """Return the resident counts the reminders scenario sweeps."""
+    return (500, 1000) if quick else (1000, 5000, 10000)
+
+
+def bench_reminders(quick: bool, runs: int, workdir: Path) -> RemindersResult:
+    """Seed a database per size, then measure each in a fresh interpreter (--reminders-db)."""
+    result = RemindersResult(now=REMINDERS_NOW.isoformat())
+    for size in reminder_sizes(quick):
+        path = workdir / "reminders" / f"residents-{size}.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        seeded = seed_reminders(path, size, seed=4)
+        print(
+            f"  reminders: seeded {seeded.residents} residents, {seeded.departments} "
+            f"departments, {seeded.staff} staff, {seeded.rows} rows in {seeded.seconds:.1f} s",
+            flush=True,
+        )
+        out = path.with_suffix(".json")
+        command = [
+            sys.executable, "-m", "bot.bench", "--reminders-db", str(path),
+            "--runs", str(runs), "--json", str(out),
+        ]  # fmt: skip
+        done = subprocess.run(
+            command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        if done.returncode != 0 or not out.exists():
+            print(done.stderr, file=sys.stderr)
+            raise RuntimeError(f"the reminder sweep run failed with exit status {done.returncode}")
+        _summarize_log(f"reminders-{size}", done.stderr)
+        data = json.loads(out.read_text(encoding="utf-8"))
+        sweep = SweepResult(**data["reminders"]["sweeps"][0])
+        sweep.seed_s = seeded.seconds
+        result.sweeps.append(sweep)
+        print(
+            f"  reminders-{size}: steady plan+record {sweep.steady_total_ms:.0f} ms "
+            f"({sweep.us_per_resident:.1f} us/resident), first {sweep.first_total_ms:.0f} ms, "
+            f"peak RSS {(sweep.vm_hwm_sweep_kib or 0) / 1024:.1f} MiB",
+            flush=True,
+        )
+    return result
+
+
+def _summarize_log(name: str, log: str) -> None:
+    """Print what a child run logged, each distinct message once with its count."""
+    lines = [line for line in log.splitlines() if line.strip()]
+    if not lines:
+        return
+    shapes = Counter(re.sub(r"\d+", "N", line) for line in lines)
+    print(f"  {name} logged {len(lines)} lines:")
+    for shape, count in shapes.most_common(5):
+        print(f"    {count} x {shape}")
+
+
+def print_reminders(result: RemindersResult) -> None:
+    """Print the sweep figures, the delivery and the growth per resident."""
+    print()
+    print(
+        f"(d) Reminder sweep (issue 4) at {result.now}: plan = load_facts + rules + stages, "
+        "record = new outbox rows; each size in a fresh process, SQLite file, medians"
+    )
+    header = (
+        f"{'residents':>9} {'staff':>5} {'items':>6} {'deliv':>6} {'facts':>7} "
+        f"{'1st plan':>8} {'1st rec':>8} {'1st tot':>8} {'rows':>6} "
+        f"{'plan':>7} {'record':>7} {'total':>7} {'max':>7} {'cpu':>7} {'us/res':>7} "
+        f"{'restart':>8} {'RSS MiB':>8} {'ok':>3} {'load':>5}"
+    )
+    print(header)
+    print("-" * len(header))
+    for s in result.sweeps:
+        print(
+            f"{s.residents:9d} {s.staff:5d} {s.items:6d} {s.deliveries:6d} {s.facts_ms:7.0f} "
+            f"{s.first_plan_ms:8.0f} {s.first_record_ms:8.0f} {s.first_total_ms:8.0f} "
+            f"{s.first_recorded:6d} {s.steady_plan_ms:7.0f} {s.steady_record_ms:7.1f} "
+            f"{s.steady_total_ms:7.0f} {s.steady_total_max_ms:7.0f} {s.steady_cpu_ms:7.0f} "
+            f"{s.us_per_resident:7.1f} "
+            f"{s.restart_total_ms:8.0f} {(s.vm_hwm_sweep_kib or 0) / 1024:8.1f} "
+            f"{'yes' if s.ledger_ok else 'NO':>3} {s.load_avg:5.1f}"
+        )
+    print(
+        "  ms; facts = load_facts alone; 1st = empty ledger (rows = new outbox rows); plan, "
+        "record, total, max = steady state (ledger holds every key, the engine knows them: "
+        "each sweep every few minutes), cpu = its process CPU time; us/res = steady total "
+        "per resident; restart = the same in a new engine (a restarted process: its cache of "
+        "known keys is empty, the unique key skips each row); RSS = the process's peak "
+        "(VmHWM) through the sweeps; ok = ledger rows == distinct keys, steady writes none; "
+        "load = host 1-min load average at the end."
+    )
+    if result.sweeps:
+        s = result.sweeps[0]
+        print(
+            f"  data per {s.residents} residents: {s.goals} goals, {s.sub_goals} sub-goals, "
+            f"{s.evaluations} evaluations, {s.meetings} status meetings, {s.steps} ticked "
+            f"steps, {s.milestones} milestones; {s.departments} departments"
+        )
+    if result.sweeps:
+        print(
+            "  ledger growth (outbox rows the first sweep of each of the next three days "
+            "writes, same facts): "
+            + ", ".join(
+                f"{s.residents}: ~{s.new_rows_per_day:.0f}/day "
+                f"(~{s.new_rows_per_day * 365 / 1e6:.1f} M/year)"
+                for s in result.sweeps
+            )
+        )
+    first, last = (result.sweeps[0], result.sweeps[-1]) if result.sweeps else (None, None)
+    if first is not None and last is not None and first is not last:
+        growth = last.us_per_resident / first.us_per_resident if first.us_per_resident else 0.0
+        cpu_growth = (last.steady_cpu_ms / last.residents) / (
+            first.steady_cpu_ms / first.residents or 1.0
+        )
+        print(
+            "  time per resident: "
+            + ", ".join(f"{s.residents}: {s.us_per_resident:.1f} us" for s in result.sweeps)
+            + f"; {last.residents} vs {first.residents}: x{growth:.2f} per resident "
+            f"(1.00 = linear), x{last.steady_total_ms / first.steady_total_ms:.1f} in total; "
+            f"CPU per resident x{cpu_growth:.2f}"
+        )
+    print()
+    print("Delivery to the in-process fake Bot API (not in the 1 s target: Telegram allows ~30/s)")
+    header = (
+        f"{'residents':>9} {'reached':>7} {'msgs':>6} {'max/pp':>6} {'outside':>7} "
+        f"{'cancel':>6} {'failed':>6} {'chars':>6} {'max ch':>6} {'deliver s':>9} {'msg/s':>7} "
+        f"{'at 30/s':>8} {'job ms':>7} {'job dlv':>7} {'RSS MiB':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for s in result.sweeps:
+        print(
+            f"{s.residents:9d} {s.recipients_reached:7d} {s.messages:6d} "
+            f"{s.max_messages_per_person:6d} {s.outside_hours:7d} {s.cancelled:6d} "
+            f"{s.failed:6d} {s.mean_digest_chars:6.0f} {s.max_digest_chars:6d} {s.deliver_s:9.2f} "
+            f"{s.messages_per_s:7.0f} {s.messages / 30:7.0f}s {s.job_sweep_ms:7.0f} "
+            f"{s.job_deliver_ms:7.0f} {(s.vm_hwm_total_kib or 0) / 1024:8.1f}"
+        )
+    print(
+        "  reached = people sent one digest (max/pp = most messages to one person: must be 1); "
+        "outside = people outside their hours at 10:00 (their rows wait); failed = rows marked "
+        "failed (the digest was refused); chars, max ch = mean and longest digest sent, as "
+        "Telegram counts (limit 4,096); at 30/s = the same digests under Telegram's "
+        "broadcast limit; job = engine.sweep() as the JobQueue runs it once everything is "
+        "delivered (plan + record + a delivery with nothing new), job dlv = its delivery "
+        "part; RSS = peak including the delivery."
+    )
+
+
 # --- Reporting ----------------------------------------------------------------------------------
 
 
@@ -1189,6 +2048,7 @@ class Report:
     memory: MemoryResult | None = None
     crash: JSONDict | None = None
     evaluation: EvaluationResult | None = None
+    reminders: RemindersResult | None = None
     targets: list[JSONDict] = field(default_factory=list)
     profile: str | None = None
 
@@ -1375,6 +2235,20 @@ def evaluate_targets(report: Report) -> list[JSONDict]:
             ev.evidence_p50_ms, ev.evidence_p50_ms <= TARGET_EVIDENCE_P50_MS, "ms")  # fmt: skip
         row(f"evaluation: chart p50 <= {TARGET_CHART_P50_MS:.0f} ms", ev.chart_p50_ms,
             ev.chart_p50_ms <= TARGET_CHART_P50_MS, "ms")  # fmt: skip
+    sweeps = {s.residents: s for s in report.reminders.sweeps} if report.reminders else {}
+    sweep = sweeps.get(TARGET_SWEEP_RESIDENTS)
+    if sweep is not None:
+        seconds = sweep.steady_total_ms / 1000
+        row(f"reminders: steady sweep (plan+record) median <= {TARGET_SWEEP_S:.0f} s at "
+            f"{TARGET_SWEEP_RESIDENTS:,} residents", seconds, seconds <= TARGET_SWEEP_S,
+            "s")  # fmt: skip
+        if sweep.vm_hwm_sweep_kib is not None:
+            mib = sweep.vm_hwm_sweep_kib / 1024
+            row(f"reminders: peak RSS <= {TARGET_SWEEP_RSS_MB:.0f} MB (fresh process, "
+                f"{TARGET_SWEEP_RESIDENTS:,} residents)", mib,
+                mib * 1024 * 1024 <= TARGET_SWEEP_RSS_MB * 1_000_000, "MiB")  # fmt: skip
+        if not sweep.ledger_ok or sweep.max_messages_per_person > 1:
+            row("reminders: ledger rows == keys, one digest per person", 0, False, "")
     if report.crash is not None:
         ok = report.crash["lost"] == 0 and report.crash["duplicates"] == 0
         row("crash: lost == 0, duplicates == 0, integrity ok", report.crash["lost"],
@@ -1400,13 +2274,16 @@ def print_targets(rows: Sequence[JSONDict]) -> None:
 
 # --- Command line -------------------------------------------------------------------------------
 
-SCENARIOS = ("notes", "components", "resolve", "memory", "evaluation", "crash", "profile")
+SCENARIOS = (
+    "notes", "components", "resolve", "memory", "evaluation", "reminders", "crash", "profile",
+)  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot bench",
-        description="Benchmark quick notes end to end, name resolution, memory; crash test.",
+        description="Benchmark quick notes end to end, name resolution, memory, the reminder "
+        "sweep; crash test.",
     )
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
     parser.add_argument(
@@ -1427,6 +2304,16 @@ def _parser() -> argparse.ArgumentParser:
         "--only profile runs just that",
     )
     parser.add_argument("--profile-dir", type=Path, default=None, help="where .prof files go")
+    parser.add_argument(
+        "--runs", type=int, default=None, help="sweeps per size for the medians (reminders; 5)"
+    )
+    parser.add_argument(
+        "--reminders-db",
+        type=Path,
+        metavar="PATH",
+        help="only time the reminder sweep on this seeded SQLite file, in this process (what "
+        "the reminders scenario runs in a fresh interpreter per size)",
+    )
     parser.add_argument("--top", type=int, default=25, help="functions listed per profile")
     parser.add_argument(
         "--profile-clock",
@@ -1439,13 +2326,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def _selected(only: Sequence[str]) -> set[str]:
     names = {part.strip() for item in only for part in item.split(",") if part.strip()}
-    return names or {"notes", "components", "resolve", "memory", "evaluation"}
+    return names or {"notes", "components", "resolve", "memory", "evaluation", "reminders"}
 
 
 def main(argv: list[str]) -> int:
     """Run the benchmark; return 0, or 1 when a target is missed or a check fails."""
     rss_after_imports = current_rss_kib()
     args = _parser().parse_args(argv)
+    runs = args.runs or (3 if args.quick else 5)
+    if args.reminders_db is not None:
+        return sweep_only(args.reminders_db, runs, args.json, rss_after_imports)
     selected = _selected(args.only)
     if args.profile:
         selected.add("profile")
@@ -1502,6 +2392,9 @@ def main(argv: list[str]) -> int:
         if "evaluation" in selected:
             report.evaluation = bench_evaluation(template, workdir, 30 if args.quick else 200)
             print_evaluation(report.evaluation)
+        if "reminders" in selected:
+            report.reminders = bench_reminders(args.quick, runs, workdir)
+            print_reminders(report.reminders)
         if "memory" in selected:
             report.memory = bench_memory(args.quick, workdir)
         if report.memory is not None or report.notes:
@@ -1528,6 +2421,19 @@ def main(argv: list[str]) -> int:
         args.json.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
     missed = [r for r in report.targets if r["result"] == "MISS"]
     return 1 if missed else 0
+
+
+def sweep_only(path: Path, runs: int, out: Path | None, rss_after_imports: int | None) -> int:
+    """Measure the reminder sweep on one seeded database and write the report (a child run)."""
+    report = Report(machine=machine_info(rss_after_imports))
+    sweep = measure_sweep(path, runs, rss_after_imports)
+    report.reminders = RemindersResult(now=REMINDERS_NOW.isoformat(), sweeps=[sweep])
+    report.machine = machine_info(rss_after_imports)
+    print_reminders(report.reminders)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(asdict(report), indent=2) + "\n", encoding="utf-8")
+    return 0
 
 
 def profile_run(args: argparse.Namespace, template: Path, workdir: Path) -> str:

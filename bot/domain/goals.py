@@ -73,11 +73,16 @@ _UNITS = {word: unit for unit, words in _UNIT_WORDS.items() for word in words}
 _INTERVAL = re.compile(r"^(\d{1,3})\s*([a-zæøå]+)\.?$")
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: date, months: int) -> date:
     """Return day moved by whole months, clamped to the end of a shorter month."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
+    if day.day <= 28:  # every month has the day: no month length (monthrange is slow)
+        return date(year, month + 1, day.day)
+    last = 29 if month == 1 and calendar.isleap(year) else _DAYS_IN_MONTH[month]
     return date(year, month + 1, min(day.day, last))
 
 

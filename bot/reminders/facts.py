@@ -7,7 +7,7 @@ plain Python: the sweep over 10,000 residents never asks the database once per r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from bot.domain.goals import EvaluationInterval, MandatoryArea, missing_mandatory_areas
@@ -55,12 +55,17 @@ def load_facts(
         # Many rows share a creation time (imports); converting once per value is cheaper.
         day = local_days.get(moment)
         if day is None:
+            if moment.tzinfo is None:  # type: ignore[attr-defined]
+                moment = moment.replace(tzinfo=UTC)  # type: ignore[attr-defined]
             day = moment.astimezone(tz).date()  # type: ignore[attr-defined]
             local_days[moment] = day
         return day
 
+    made: dict[tuple[int, str], EvaluationInterval] = {}
     for gid, rid, text, created_at, next_on, count, unit, area in repo.active_goals(ids):
-        interval = EvaluationInterval(count, unit)
+        interval = made.get((count, unit))
+        if interval is None:
+            interval = made[count, unit] = EvaluationInterval(count, unit)
         intervals[gid] = interval
         areas.setdefault(rid, []).append(MandatoryArea(area) if area else None)
         goals.setdefault(rid, []).append(

@@ -29,7 +29,7 @@ import logging
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,12 +42,13 @@ from bot.clock import Clock
 from bot.domain.calendar import within_hours
 from bot.reminders.digest import Entry, digest, title
 from bot.reminders.facts import load_facts
-from bot.reminders.rules import INFORMATIONAL, DueItem, due_items
+from bot.reminders.rules import INFORMATIONAL, DueItem, ResidentFacts, due_items
 from bot.reminders.stages import (
     AGAIN,
     ESCALATION,
     WEEKLY,
     Delivery,
+    Snoozes,
     deliveries,
     max_heads_up_days,
     stage_kind,
@@ -76,6 +77,8 @@ SNOOZE_MEMORY_DAYS = 30
 SEND_CONCURRENCY = 8
 TAG = re.compile(r"<[^>]+>")
 INSERT_CHUNK = 5000
+# Residents whose facts are read and planned at a time (bounds the sweep's peak memory).
+PLAN_CHUNK = 1000
 
 ItemKey = tuple[str, str, date]
 
@@ -152,29 +155,21 @@ class ReminderEngine:
     def plan(self, now: datetime) -> SweepPlan:
         """Compute today's items and deliveries from the database (read-only)."""
         today = now.astimezone(self.tz).date()
-        with self.uow(read_only=True) as uow:
-            facts = load_facts(uow, self.tz, today)
-            snoozed = uow.reminders.snoozed(today)
-            ended = uow.reminders.ended_snoozes(today, today - timedelta(days=SNOOZE_MEMORY_DAYS))
-            names = uow.reminders.department_names()
-        plan = SweepPlan(today=today, now=now, department_names=names, residents=len(facts))
+        plan = SweepPlan(today=today, now=now)
         horizon = max_heads_up_days()
         leaders: dict[int, tuple[int, ...]] = {}
-        for resident in facts:
-            for item in due_items(resident, today, horizon):
-                if item.due < today and item.rule not in INFORMATIONAL:
-                    # In the leaders' overview even when nobody is reminded of it (no
-                    # kontaktteam yet, or everybody snoozed it).
-                    department = resident.department_id
-                    plan.overdue_by_department.setdefault(department, []).append(item)
-                    leaders[department] = resident.leader_ids
-                found = deliveries(item, today, resident.leader_ids, snoozed, ended)
-                if not found:
-                    continue
-                plan.items[item.rule, item.subject, item.due] = item
-                plan.deliveries.extend(found)
-                for delivery in found:
-                    plan.live.add((item.rule, item.subject, item.due, delivery.recipient_id))
+        with self.uow(read_only=True) as uow:
+            snoozed = uow.reminders.snoozed(today)
+            ended = uow.reminders.ended_snoozes(today, today - timedelta(days=SNOOZE_MEMORY_DAYS))
+            plan.department_names = uow.reminders.department_names()
+            everyone = [row[0] for row in uow.reminders.residents(None)]
+            # A chunk of residents at a time: its facts (~6 KB a resident) are dropped before
+            # the next chunk, so the peak is one chunk's facts, not everyone's.
+            for start in range(0, len(everyone), PLAN_CHUNK):
+                facts = load_facts(uow, self.tz, today, everyone[start : start + PLAN_CHUNK])
+                plan.residents += len(facts)
+                _plan_residents(plan, facts, today, horizon, snoozed, ended, leaders)
+                del facts
         # The weekly overview is written on Mondays; one not yet delivered stays live all week.
         for department in plan.overdue_by_department if today.weekday() == WEEKLY_DAY else ():
             subject = f"department:{department}"
@@ -496,3 +491,30 @@ def _row(delivery: Delivery) -> dict[str, Any]:
         "recipient_id": delivery.recipient_id,
         "resident_id": delivery.resident_id,
     }
+
+
+def _plan_residents(
+    plan: SweepPlan,
+    facts: Sequence[ResidentFacts],
+    today: date,
+    horizon: int,
+    snoozed: Snoozes,
+    ended: Mapping[tuple[str, str, date, int], date],
+    leaders: dict[int, tuple[int, ...]],
+) -> None:
+    """Add the items and deliveries of some residents to the plan."""
+    for resident in facts:
+        for item in due_items(resident, today, horizon):
+            if item.due < today and item.rule not in INFORMATIONAL:
+                # In the leaders' overview even when nobody is reminded of it (no
+                # kontaktteam yet, or everybody snoozed it).
+                department = resident.department_id
+                plan.overdue_by_department.setdefault(department, []).append(item)
+                leaders[department] = resident.leader_ids
+            found = deliveries(item, today, resident.leader_ids, snoozed, ended)
+            if not found:
+                continue
+            plan.items[item.rule, item.subject, item.due] = item
+            plan.deliveries.extend(found)
+            for delivery in found:
+                plan.live.add((item.rule, item.subject, item.due, delivery.recipient_id))

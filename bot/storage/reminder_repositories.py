@@ -140,7 +140,7 @@ class ReminderRepository:
         )
         if ids is not None:
             query = query.where(_RESIDENT.c.id.in_(ids))
-        return list(self.session.connection().execute(query))
+        return list(self.session.connection().execute(query).all())
 
     def team_meetings(self) -> list[Any]:
         """(department id, weekday, every_weeks, anchor) of every department."""
@@ -150,7 +150,7 @@ class ReminderRepository:
             _DEPARTMENT.c.team_meeting_every_weeks,
             _DEPARTMENT.c.team_meeting_anchor,
         )
-        return list(self.session.connection().execute(query))
+        return list(self.session.connection().execute(query).all())
 
     def department_leaders(self, today: date) -> dict[int, tuple[int, ...]]:
         """The active afdelingsledere of each department."""
@@ -161,7 +161,7 @@ class ReminderRepository:
             .order_by(_STAFF_DEPARTMENT.c.department_id, _STAFF.c.id)
         )
         found: dict[int, list[int]] = {}
-        for department_id, staff_id in self.session.connection().execute(query):
+        for department_id, staff_id in self.session.connection().execute(query).all():
             found.setdefault(department_id, []).append(staff_id)
         return {k: tuple(v) for k, v in found.items()}
 
@@ -176,7 +176,7 @@ class ReminderRepository:
         if ids is not None:
             query = query.where(_TEAM.c.resident_id.in_(ids))
         found: dict[int, list[int]] = {}
-        for resident_id, staff_id in self.session.connection().execute(query):
+        for resident_id, staff_id in self.session.connection().execute(query).all():
             found.setdefault(resident_id, []).append(staff_id)
         return {k: tuple(v) for k, v in found.items()}
 
@@ -187,7 +187,7 @@ class ReminderRepository:
             _GOAL.c.id,
             _GOAL.c.resident_id,
             _GOAL.c.text,
-            _GOAL.c.created_at,
+            sa.type_coerce(_GOAL.c.created_at, sa.DateTime()),  # not UTCDateTime per row
             _GOAL.c.next_evaluation_on,
             _GOAL.c.interval_count,
             _GOAL.c.interval_unit,
@@ -195,7 +195,7 @@ class ReminderRepository:
         ).where(_GOAL.c.status == "active")
         if ids is not None:
             query = query.where(_GOAL.c.resident_id.in_(ids))
-        return list(self.session.connection().execute(query))
+        return list(self.session.connection().execute(query).all())
 
     def active_sub_goals(self, ids: Sequence[int] | None) -> list[Any]:
         """(id, goal_id, resident_id, text, created_at, next_evaluation_on) of active
@@ -206,7 +206,7 @@ class ReminderRepository:
                 _SUB_GOAL.c.goal_id,
                 _GOAL.c.resident_id,
                 _SUB_GOAL.c.text,
-                _SUB_GOAL.c.created_at,
+                sa.type_coerce(_SUB_GOAL.c.created_at, sa.DateTime()),
                 _SUB_GOAL.c.next_evaluation_on,
             )
             .join(_GOAL, _GOAL.c.id == _SUB_GOAL.c.goal_id)
@@ -214,7 +214,7 @@ class ReminderRepository:
         )
         if ids is not None:
             query = query.where(_GOAL.c.resident_id.in_(ids))
-        return list(self.session.connection().execute(query))
+        return list(self.session.connection().execute(query).all())
 
     def last_evaluations(
         self, ids: Sequence[int] | None
@@ -229,7 +229,7 @@ class ReminderRepository:
             query = query.where(_EVALUATION.c.resident_id.in_(ids))
         goals: dict[int, date] = {}
         subs: dict[int, date] = {}
-        for goal_id, sub_goal_id, day in self.session.connection().execute(query):
+        for goal_id, sub_goal_id, day in self.session.connection().execute(query).all():
             if sub_goal_id is None:
                 goals[goal_id] = day
             else:
