@@ -26,6 +26,7 @@ from bot.domain.goals import (
     next_evaluation_date,
     validate_goal_fields,
 )
+from bot.services.plans import audit as _audit
 from bot.services.plans import led_resident, owned_resident, visible_resident
 from bot.storage.models import Goal, Resident, Staff, SubGoal
 from bot.storage.uow import UnitOfWork
@@ -324,27 +325,6 @@ def _check_contexts(uow: UnitOfWork, context_ids: tuple[int, ...]) -> tuple[int,
     if not set(context_ids) <= allowed:
         raise InvalidInput("error.bad_button")
     return tuple(sorted(set(context_ids)))
-
-
-def _audit(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    resident_id: int,
-    detail: str = "",
-) -> None:
-    uow.audit.record(
-        at=clock.now(),
-        actor_id=actor.staff_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        resident_id=resident_id,
-        detail=detail,
-    )
 
 
 def create_goal(

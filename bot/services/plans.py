@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.clock import Clock
 from bot.domain.access import (
     Actor,
     ResidentScope,
@@ -84,3 +85,25 @@ def scorable_resident(uow: UnitOfWork, actor: Actor, resident_id: int) -> Reside
     if not can_score(actor, _scope(resident)):
         raise Conflict("notes.resident_moved_out", name=resident.display_name)
     return resident
+
+
+def audit(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    resident_id: int,
+    detail: str = "",
+) -> None:
+    """Write one audit event of a plan feature (goals, the status cycle), never with text."""
+    uow.audit.record(
+        at=clock.now(),
+        actor_id=actor.staff_id,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        resident_id=resident_id,
+        detail=detail,
+    )

@@ -51,6 +51,7 @@ from bot.reminders.rules import (
     cycle_due,
     status_chain,
 )
+from bot.services.plans import audit as _audit
 from bot.services.plans import owns_resident_plan, visible_resident
 from bot.storage.models import Resident, ResidentMilestone, StatusMeeting
 from bot.storage.status_repositories import CANCELLED, HELD, PLANNED
@@ -249,27 +250,6 @@ def _led_meeting(
     if meeting.status == CANCELLED:
         raise Conflict("status.meeting_cancelled", date=format_date(meeting.meeting_on))
     return meeting, resident
-
-
-def _audit(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    resident_id: int,
-    detail: str = "",
-) -> None:
-    uow.audit.record(
-        at=clock.now(),
-        actor_id=actor.staff_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        resident_id=resident_id,
-        detail=detail,
-    )
 
 
 # --- reading ----------------------------------------------------------------------------------
