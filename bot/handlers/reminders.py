@@ -74,16 +74,21 @@ async def on_snooze(update: Update, context: CustomContext) -> None:
     )
 
 
+async def _pressed(context: CustomContext, data: str | None) -> reminders.PressedItem:
+    """Recompute the item a button names (every press: the data is never trusted)."""
+    press = ReminderPress.parse(data)
+    s = context.services
+    return await context.read(
+        reminders.pressed_item, s.clock, s.tz, context.me, press.rule, press.ref, press.due
+    )
+
+
 @flow_step
 async def on_evaluate(update: Update, context: CustomContext) -> object:
     """`Evaluer nu`: the guided evaluation of the item's goal or sub-goal."""
     query = update.callback_query
     assert query is not None
-    press = ReminderPress.parse(query.data)
-    s = context.services
-    pressed = await context.read(
-        reminders.pressed_item, s.clock, s.tz, context.me, press.rule, press.ref, press.due
-    )
+    pressed = await _pressed(context, query.data)
     item = pressed.item
     if item.action != "evaluate":
         raise BadCallbackData(query.data)
@@ -96,13 +101,9 @@ async def on_act(update: Update, context: CustomContext) -> None:
     """The item's own button (besides Evaluer nu): tick, record as done, schedule, the plan."""
     query = update.callback_query
     assert query is not None
-    press = ReminderPress.parse(query.data)
-    s = context.services
-    pressed = await context.read(
-        reminders.pressed_item, s.clock, s.tz, context.me, press.rule, press.ref, press.due
-    )
+    pressed = await _pressed(context, query.data)
     item = pressed.item
-    tx = context.tx
+    s, tx = context.services, context.tx
     message = callback_message(update)
     action = item.action
     if action == "evaluate":

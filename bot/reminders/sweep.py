@@ -161,7 +161,7 @@ class ReminderEngine:
         with self.uow(read_only=True) as uow:
             snoozed = uow.reminders.snoozed(today)
             ended = uow.reminders.ended_snoozes(today, today - timedelta(days=SNOOZE_MEMORY_DAYS))
-            plan.department_names = uow.reminders.department_names()
+            plan.department_names = {d.id or 0: d.name for d in uow.org.departments()}
             everyone = [row[0] for row in uow.reminders.residents(None)]
             # A chunk of residents at a time: its facts (~6 KB a resident) are dropped before
             # the next chunk, so the peak is one chunk's facts, not everyone's.
@@ -199,10 +199,6 @@ class ReminderEngine:
             uow.commit()
         self._known = {d.key for d in plan.deliveries}
         return written
-
-    def forget_known(self) -> None:
-        """Drop the cache of keys in the ledger (a test or the benchmark starting over)."""
-        self._known = None
 
     # --- 3. deliver -------------------------------------------------------------------------
 
@@ -249,7 +245,7 @@ class ReminderEngine:
             for item in overdue:
                 people.update(item.responsible)
         with self.uow(read_only=True) as uow:
-            return uow.reminders.staff_names(people)
+            return uow.staff.names(people)
 
     async def _deliver_to(
         self,

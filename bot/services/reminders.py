@@ -161,7 +161,7 @@ def my_items(
                 )
                 entries.append(Entry(item, stage or UPCOMING))
                 people.update(item.responsible)
-        names = uow.reminders.staff_names(people)
+        names = uow.staff.names(people)
         # Every read of resident data is logged: one entry per resident the list shows.
         if entries:
             now = clock.now()

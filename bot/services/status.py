@@ -276,7 +276,7 @@ def _meeting_view(
     people = [row.done_by_id for row in ticks.values()]
     if meeting.closed_by_id is not None:
         people.append(meeting.closed_by_id)
-    names = uow.status.names(people)
+    names = uow.staff.names(people)
     active: tuple[str, ...] = {PLANNED: STEPS_BEFORE, HELD: STEPS_AFTER}.get(meeting.status, ())
     facts = MeetingFacts(meeting.id, meeting.meeting_on, frozenset(ticks))
     steps = []
@@ -529,7 +529,7 @@ def tick_step(
                 )
         else:
             made = False
-        names = uow.status.names([existing.done_by_id])
+        names = uow.staff.names([existing.done_by_id])
         uow.commit()
         return TickResult(
             meeting_id=meeting.id,
@@ -582,7 +582,7 @@ def record_milestone(
             )
             detail = f"kind={kind} on={today.isoformat()}"
             _audit(uow, clock, actor, "create", ENTITY_MILESTONE, latest.id, resident.id, detail)
-        names = uow.status.names([latest.recorded_by_id])
+        names = uow.staff.names([latest.recorded_by_id])
         uow.commit()
         return MilestoneRecorded(
             resident_id=resident.id,

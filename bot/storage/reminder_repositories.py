@@ -259,17 +259,6 @@ class ReminderRepository:
 
     # --- the ledger ----------------------------------------------------------------------
 
-    def known_keys(self, since: date) -> set[tuple[str, str, date, str, int]]:
-        """The ledger keys of every row due on or after a day."""
-        query = sa.select(
-            _DELIVERY.c.rule,
-            _DELIVERY.c.subject,
-            _DELIVERY.c.due,
-            _DELIVERY.c.stage,
-            _DELIVERY.c.recipient_id,
-        ).where(_DELIVERY.c.due >= since)
-        return {tuple(row) for row in self.session.connection().execute(query)}
-
     def record(self, rows: Iterable[dict[str, Any]], now: datetime) -> int:
         """Write deliveries to the ledger; a key already there is left as it is. Also make
         sure each recipient has a reminder_person row (the claim lives there)."""
@@ -455,16 +444,3 @@ class ReminderRepository:
             return None
         found: int | None = self.session.connection().execute(query).scalar()
         return found
-
-    def department_names(self) -> dict[int, str]:
-        """Department names by id."""
-        query = sa.select(_DEPARTMENT.c.id, _DEPARTMENT.c.name)
-        return {row[0]: row[1] for row in self.session.connection().execute(query)}
-
-    def staff_names(self, ids: Iterable[int]) -> dict[int, str]:
-        """Display names by staff id."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        query = sa.select(_STAFF.c.id, _STAFF.c.display_name).where(_STAFF.c.id.in_(wanted))
-        return {row[0]: row[1] for row in self.session.connection().execute(query)}

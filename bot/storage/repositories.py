@@ -270,6 +270,14 @@ class StaffRepository(_Repository):
         """Return a person by id."""
         return self.session.get(Staff, staff_id)
 
+    def names(self, staff_ids: Iterable[int]) -> dict[int, str]:
+        """Return display names by staff id (who ticked, who is responsible ...)."""
+        wanted = sorted(set(staff_ids))
+        if not wanted:
+            return {}
+        stmt = select(Staff.id, Staff.display_name).where(col(Staff.id).in_(wanted))
+        return {int(sid): name for sid, name in self.session.exec(stmt) if sid is not None}
+
     def actor(self, telegram_user_id: int) -> Actor | None:
         """Load the acting person with departments and assignments, or None if unknown."""
         # Runs for every update: prebuilt Core statements, two or three small indexed queries.

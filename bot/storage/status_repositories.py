@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.reminders.rules import MeetingFacts
-from bot.storage.models import Resident, ResidentMilestone, Staff, StatusMeeting, StatusStep
+from bot.storage.models import Resident, ResidentMilestone, StatusMeeting, StatusStep
 
 PLANNED = "planned"
 HELD = "held"
@@ -217,16 +217,6 @@ class StatusRepository:
         )
         # Ascending: a later row of a kind replaces the earlier one.
         return {row.kind: row for row in self.session.exec(stmt)}
-
-    # --- names ----------------------------------------------------------------------------------
-
-    def names(self, staff_ids: Iterable[int]) -> dict[int, str]:
-        """Return the display names of some staff (who ticked, who closed)."""
-        wanted = sorted(set(staff_ids))
-        if not wanted:
-            return {}
-        stmt = select(Staff.id, Staff.display_name).where(col(Staff.id).in_(wanted))
-        return {int(sid): name for sid, name in self.session.exec(stmt) if sid is not None}
 
     # --- bulk reads for the reminder sweep ------------------------------------------------------
 
