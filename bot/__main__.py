@@ -34,6 +34,7 @@ from bot.services.goal_imports import (
     import_goals,
 )
 from bot.services.imports import ImportResult, import_diary_types, import_residents
+from bot.services.onboarding import SubstituteInvite, import_checklist, residents_by_name
 from bot.services.staff import create_invite
 from bot.storage.db import create_db_engine, current_revision, upgrade
 from bot.storage.uow import UnitOfWorkFactory
@@ -66,6 +67,21 @@ sociale_relationer or empty. start_date, end_date: YYYY-MM-DD. interval: e.g. "3
 "6 uger" (at most 3 months). One sub-goal per row (scoring_frequency: daily, per_shift,
 weekly or none); rows with the same resident and ref make one goal.
 All rows or none; a goal already imported is never overwritten, only new sub-goals are added.
+"""
+
+ONBOARDING_HELP = """Replace the substitutes' checklist with a CSV file (UTF-8, comma or semicolon).
+
+Columns (header on line 1): code, title, owner, due_days
+optional: description, gates_briefs, recurs_months, agency_only, kind
+
+code: a short key (a-z, 0-9, _) that matches a step across imports. owner: vikar (the
+substitute does it) or leder (a leader confirms it). due_days: days from the start date
+(negative: before it). gates_briefs: ja/nej, the step must be done before the substitute may
+read the residents' briefs. recurs_months: e.g. 6 for the vikarmøde twice a year.
+agency_only: ja/nej, only for agency substitutes. kind: task (default) or brief (done when
+the substitute has read the brief of each of their residents).
+All rows or none. A step left out is taken off the checklist; substitutes who already started
+keep the steps they were given.
 """
 
 EXIT_OK = 0
@@ -130,6 +146,17 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--department", required=True, metavar="NAME", help="created when it does not exist"
     )
+    vikar = invite.add_argument_group(
+        "a substitute's terms (--role vikar: all but --agency required; the department must exist)"
+    )
+    vikar.add_argument("--start", type=_iso_day, metavar="DATE", help="the first working day")
+    vikar.add_argument(
+        "--until", type=_iso_day, metavar="DATE", help="the last day of access (included)"
+    )
+    vikar.add_argument(
+        "--residents", metavar="NAMES", help='the residents they will work with: "Mia, Noah"'
+    )
+    vikar.add_argument("--agency", action="store_true", help="the substitute is from an agency")
     meetings = commands.add_parser(
         "team-meetings",
         help="set when a department's team meetings are (new goals are evaluated at the first)",
@@ -164,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     goals.add_argument("file", type=Path, metavar="FILE.csv")
+    checklist = kinds.add_parser(
+        "onboarding",
+        help="the substitutes' checklist (replaces it; columns: import onboarding --help)",
+        description=ONBOARDING_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    checklist.add_argument("file", type=Path, metavar="FILE.csv")
     return parser
 
 
@@ -296,15 +330,38 @@ async def bot_username(settings: Settings, *, request: BaseRequest | None = None
 def cmd_invite(inv: Invocation) -> int:
     """Make a one-time invite and print its link, expiry and, on the last line, its code."""
     args, settings = inv.args, inv.settings
+    role = Role(args.role)
+    terms = (args.start, args.until, args.residents)
+    if role is not Role.VIKAR and (any(t is not None for t in terms) or args.agency):
+        print("--start, --until, --residents and --agency are for --role vikar.", file=sys.stderr)
+        return EXIT_USAGE
+    if role is Role.VIKAR and any(t is None for t in terms):
+        print(
+            "A substitute's invite needs --start, --until and --residents (and --agency for an "
+            "agency substitute).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     engine = open_database(settings)
+    clock = SystemClock()
     try:
+        uow = UnitOfWorkFactory(engine)
+        substitute: SubstituteInvite | None = None
+        department_id: int | None = None
+        if role is Role.VIKAR:
+            names = [n for n in args.residents.split(",") if n.strip()]
+            department_id, resident_ids = residents_by_name(uow(), args.department, names)
+            substitute = SubstituteInvite(args.start, args.until, args.agency, resident_ids)
         invite = create_invite(
-            UnitOfWorkFactory(engine)(),
-            SystemClock(),
+            uow(),
+            clock,
             None,
-            Role(args.role),
-            department_name=args.department,
+            role,
+            department_name=None if department_id is not None else args.department,
+            department_id=department_id,
             ttl=timedelta(hours=settings.invite_ttl_hours),
+            substitute=substitute,
+            today=clock.now().astimezone(settings.tz).date(),
         )
     except DomainError as exc:
         print(plain(exc.text_key, "en", **exc.params), file=sys.stderr)
@@ -314,6 +371,11 @@ def cmd_invite(inv: Invocation) -> int:
     username = asyncio.run(bot_username(settings))
     expires = invite.expires_at.astimezone(settings.tz)
     print(f"Invite for a new {invite.role.value} in the department {invite.department}.")
+    if role is Role.VIKAR:
+        print(
+            f"Starts {args.start:%Y-%m-%d}, access up to and including {args.until:%Y-%m-%d}"
+            f"{', from an agency' if args.agency else ''}; residents: {args.residents.strip()}."
+        )
     print(
         f"Send this link to the person; it works once and expires "
         f"{expires:%Y-%m-%d %H:%M} ({settings.bot_timezone}):"
@@ -361,6 +423,9 @@ def cmd_import(inv: Invocation) -> int:
                 tz=settings.tz,
                 locale=settings.bot_locale,
             )
+        elif args.kind == "onboarding":
+            what = "Checklist steps"
+            result = import_checklist(uow, SystemClock(), io.StringIO(text))
         else:
             what = "Diary types"
             result = import_diary_types(uow, SystemClock(), io.StringIO(text))

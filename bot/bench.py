@@ -57,7 +57,7 @@ from bot.domain.matching import (
     parse_quick_note,
 )
 from bot.fakeapi import ApiCall, FakeBotApi, UpdateFactory
-from bot.reminders.facts import load_facts
+from bot.reminders.facts import facts_in_chunks
 from bot.reminders.rules import (
     ADULT_CYCLE_MONTHS,
     DPU_MONTHS,
@@ -77,7 +77,8 @@ from bot.reminders.rules import (
     TeamMeetings,
     cycle_due,
 )
-from bot.reminders.sweep import ReminderEngine
+from bot.reminders.stages import reminder_window
+from bot.reminders.sweep import PLAN_CHUNK, ReminderEngine
 from bot.services.directory import Directory
 from bot.storage import models
 from bot.storage.db import create_db_engine, upgrade
@@ -1602,11 +1603,12 @@ def _evaluation_rows(
 class SweepResult:
     """The reminder sweep on one seeded database, measured in a fresh process.
 
-    Times are medians in ms. plan = load_facts (the set-based reads) + the pure rules and
-    stages; record = writing the plan's new deliveries to the outbox. "first": an empty ledger
-    (every delivery is new); "steady": the ledger already holds them and the engine knows its
-    keys (what repeats every few minutes); "restart": the same in a new engine, whose cache
-    of known keys starts empty.
+    Times are medians in ms. plan = the sweep's reads (bot.reminders.facts.facts_in_chunks:
+    load_facts a chunk of residents at a time, only the goals that can be due) + the pure
+    rules and stages; record = writing the plan's new deliveries to the outbox. "first": an
+    empty ledger (every delivery is new); "steady": the ledger already holds them and the
+    engine knows its keys (what repeats every few minutes); "restart": the same in a new
+    engine, whose cache of known keys starts empty.
     """
 
     residents: int
@@ -1810,7 +1812,9 @@ def measure_sweep(path: Path, runs: int, rss_after_imports: int | None) -> Sweep
     for _ in range(runs):
         begin = time.perf_counter()
         with uow(read_only=True) as unit:
-            load_facts(unit, tz, today)
+            # What the sweep reads, chunk by chunk, each chunk dropped before the next.
+            for _chunk in facts_in_chunks(unit, tz, reminder_window(today), PLAN_CHUNK):
+                pass
         facts.append((time.perf_counter() - begin) * 1000)
 
     first: list[_Timed] = []
@@ -1946,7 +1950,7 @@ def print_reminders(result: RemindersResult) -> None:
     """Print the sweep figures, the delivery and the growth per resident."""
     print()
     print(
-        f"(d) Reminder sweep (issue 4) at {result.now}: plan = load_facts + rules + stages, "
+        f"(d) Reminder sweep (issue 4) at {result.now}: plan = reads + rules + stages, "
         "record = new outbox rows; each size in a fresh process, SQLite file, medians"
     )
     header = (
@@ -1968,13 +1972,13 @@ def print_reminders(result: RemindersResult) -> None:
             f"{'yes' if s.ledger_ok else 'NO':>3} {s.load_avg:5.1f}"
         )
     print(
-        "  ms; facts = load_facts alone; 1st = empty ledger (rows = new outbox rows); plan, "
-        "record, total, max = steady state (ledger holds every key, the engine knows them: "
-        "each sweep every few minutes), cpu = its process CPU time; us/res = steady total "
-        "per resident; restart = the same in a new engine (a restarted process: its cache of "
-        "known keys is empty, the unique key skips each row); RSS = the process's peak "
-        "(VmHWM) through the sweeps; ok = ledger rows == distinct keys, steady writes none; "
-        "load = host 1-min load average at the end."
+        "  ms; facts = the sweep's reads alone (facts_in_chunks); 1st = empty ledger (rows = "
+        "new outbox rows); plan, record, total, max = steady state (ledger holds every key, "
+        "the engine knows them: each sweep every few minutes), cpu = its process CPU time; "
+        "us/res = steady total per resident; restart = the same in a new engine (a restarted "
+        "process: its cache of known keys is empty, the unique key skips each row); RSS = the"
+        " process's peak (VmHWM) through the sweeps; ok = ledger rows == distinct keys, "
+        "steady writes none; load = host 1-min load average at the end."
     )
     if result.sweeps:
         s = result.sweeps[0]

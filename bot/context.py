@@ -36,6 +36,8 @@ class UserData:
     evaluation_draft_id: int | None = None
     reason_draft_id: int | None = None  # the note card waiting for a typed reason
     status_resident_id: int | None = None  # whose status meeting a typed date is for
+    # A substitute's invite being made: department, start, residents, agency (JSON values).
+    substitute_invite: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""

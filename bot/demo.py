@@ -19,6 +19,18 @@ evaluation draft left half-done is still there the next time ``make run`` starts
 - Later runs reuse it: Dig is already registered, so there is no invite, only a greeting.
 - ``python -m bot demo --fresh`` deletes the file (and the saved attachments) and seeds anew.
 
+Two people (issue 5): the person at the keyboard is Dig, and a line ``/som vikar`` (or
+``/som peter``) makes them Peter, a new Telegram user (DEMO_SUBSTITUTE_ID) the seed does not
+register: he joins with ``/start CODE`` from a substitute invite Dig makes (/inviter → Vikar),
+as a real substitute would. ``/som leder`` (or ``/som dig``) switches back. ``/som`` is the
+demo's, never sent to the bot (which has no such command), and who is at the keyboard is the
+terminal's state only: nothing about it is stored. The transcript shows the chat of whoever
+is at the keyboard, and the numbers press the buttons there (at a terminal the prompt names
+Peter while he is at it); what the bot sends to the other person meanwhile is announced in
+one line and printed when they are back. Switching to Peter tells his role and last day of
+access, and (once a run) the ``--today`` after it, when the bot answers him only that his
+access has ended; alerts (a locked brief) are printed as ``[!] text``.
+
 Reminders: the demo runs the reminder sweep (bot.reminders.sweep) at start-up, and again
 after a line typed at least a minute after the last sweep (the demo reads the terminal while
 the event loop is idle, so the job queue cannot run); a digest for Dig is printed like any
@@ -44,6 +56,7 @@ Tests pass ``folder=`` to run_demo to keep the whole facility in a directory of 
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import shutil
 import sys
@@ -95,6 +108,17 @@ from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 DEMO_DEPARTMENT: Final = "Demo-afdelingen"
 DEMO_USER_ID: Final = 1001
 DEMO_USER_NAME: Final = "Dig"
+# The second person at the keyboard (/som vikar): a new Telegram user, not seeded, who joins
+# with the invite the leader makes. Not 1002: that is Sara.
+DEMO_SUBSTITUTE_ID: Final = 1003
+DEMO_SUBSTITUTE_NAME: Final = "Peter"
+LEADER_WORD: Final = "leder"
+SUBSTITUTE_WORD: Final = "vikar"
+# What may follow /som to become each person (the first is the one the demo suggests).
+SWITCH_WORDS: Final = {
+    LEADER_WORD: frozenset({LEADER_WORD, "dig", "afdelingsleder"}),
+    SUBSTITUTE_WORD: frozenset({SUBSTITUTE_WORD, "peter"}),
+}
 DEMO_FOLDER: Final = Path("data")
 DEMO_DB_NAME: Final = "demo.db"
 DEMO_FILES: Final = "demo-files"
@@ -171,7 +195,13 @@ DEMO_RESIDENTS: Final = (
 
 QUIT_WORDS: Final = frozenset({"/quit", "/exit", "quit", "exit"})
 BUTTON_NUMBER: Final = re.compile(r"\d{1,3}", re.ASCII)
+# `/som vikar`, `/som leder`: a line for the demo, never sent to the bot (it has no /som).
+SWITCH: Final = re.compile(r"/som(?:\s+(?P<who>\S+))?", re.IGNORECASE)
+# Bot API calls that bring something new to a chat (those that announce themselves when the
+# chat's person is away).
+NEWS: Final = frozenset({"sendMessage", "sendDocument", "sendPhoto", "editMessageText"})
 INDENT: Final = "  "
+PROMPT: Final = "> "
 
 INTRO: Final = """\
 Dagbogsbot – offline demo
@@ -192,6 +222,10 @@ Du chatter med den rigtige bot i terminalen, som om du var i Telegram.
     helligdage), så det virker når som helst; /indstillinger ændrer dem.
   (The bot sends one reminder digest when a deadline comes near; /paamindelser lists yours.
   Your reminder hours are "always" in the demo, so reminders work at any hour.)
+  • En vikar: /inviter → Vikar giver en kode; /som vikar gør dig til Peter, der skriver
+    /start KODE og får sin tjekliste; /som leder gør dig til dig selv igen.
+  (Invite a substitute, then /som vikar to be Peter, who joins with /start CODE;
+  /som leder switches back.)
 
 Der er en demo-afdeling med tre beboere: Mia, Oliver og Ella. Du er afdelingsleder og er
 med i Mias kontaktteam sammen med Sara.
@@ -222,7 +256,7 @@ DRAFT_WAITING: Final = (
     "(An evaluation draft is waiting: /evaluer Mia, then press your draft.)"
 )
 YOU_PRESS: Final = "(Du trykker på [{number}] {label})"
-YOU_WRITE: Final = "Dig: {text}"
+YOU_WRITE: Final = "{name}: {text}"
 BOT_SAYS: Final = "Dagbogsbot:"
 BOT_EDITS: Final = "Dagbogsbot (ændrer en besked ovenfor):"
 BOT_SENDS_FILE: Final = "Dagbogsbot sender en fil: {name}"
@@ -236,6 +270,26 @@ BOT_MESSAGE_DELETED: Final = "(botten har slettet en af sine beskeder)"
 OLDER_BUTTONS: Final = "(Knapperne på en tidligere besked gælder nu:)"
 NO_BUTTONS: Final = "Der er ingen knapper at trykke på lige nu. (No buttons to press right now.)"
 BAD_NUMBER: Final = "Der er ingen knap nummer {number} – vælg 1–{count}. (No such button.)"
+SWITCHED: Final = "— Du er nu {name} ({who}) —"
+WHO_NEW: Final = "ny bruger, ikke registreret endnu"
+WHO_UNTIL: Final = "{role}, adgang til og med {date}"
+WHO_ENDED: Final = "{role}, adgangen sluttede {date}"
+NOT_JOINED: Final = (
+    "({name} har ikke brugt botten endnu. Han tager imod en vikar-invitation fra lederen\n"
+    "(/inviter → Vikar) ved at skrive /start KODE her.)\n"
+    "({name} has not joined yet: he takes a substitute invite with /start CODE here.)"
+)
+ACCESS_ENDS: Final = (
+    "(Efter {date} ser {name} intet i botten. Prøv det: python -m bot demo --today {iso}\n"
+    "og så /som vikar. Try it with --today {iso}.)"
+)
+SWITCH_HELP: Final = (
+    "Skriv /som leder eller /som vikar for at skifte person. "
+    "(Type /som leder or /som vikar to switch.)"
+)
+AWAY_NOTICE: Final = "(Dagbogsbot har skrevet til {name} – /som {word} viser det.)"
+WHILE_AWAY: Final = "(Mens du var væk, skrev Dagbogsbot:)"
+KEYBOARD_NOW: Final = "(Tallene trykker nu på disse knapper:)"
 LINK_BUTTON: Final = "Den knap åbner et link: {url}"
 SETTINGS_FAILED: Final = "Demoen kan ikke starte: {error}"
 NOTHING_DUE: Final = (
@@ -598,19 +652,39 @@ class Transcript:
 
     Photos and documents are printed as a line naming the file; with ``files`` the file is
     also written there and its path printed.
+
+    A demo person's chat while someone else is at the keyboard (see deactivate): what the
+    bot does there is kept aside, a one-line ``away_notice`` says that something came, and
+    activate prints it all when the person is back.
     """
 
     def __init__(
-        self, api: FakeBotApi, chat_id: int, out: TextIO, files: Path | None = None
+        self,
+        api: FakeBotApi,
+        chat_id: int,
+        out: TextIO,
+        files: Path | None = None,
+        *,
+        away_notice: str | None = None,
     ) -> None:
         self.api = api
         self.chat_id = chat_id
-        self.out = out
+        self.screen = out
         self.files = files
+        self.away_notice = away_notice
+        self.active = True
+        self._away = io.StringIO()
         self._shown: tuple[int, str] | None = None
+        self._buttons_last = False  # whether the last lines printed were the shown keyboard
+
+    @property
+    def out(self) -> TextIO:
+        """Where this chat is printed: the terminal, or aside while the person is away."""
+        return self.screen if self.active else self._away
 
     def say(self, text: str) -> None:
         """Print a line of demo chrome."""
+        self._buttons_last = False
         self.out.write(text + "\n")
         self.out.flush()
 
@@ -618,12 +692,42 @@ class Transcript:
         """Return the message whose buttons the numbers press."""
         return self.api.last_message_with_buttons(self.chat_id)
 
+    def deactivate(self) -> None:
+        """Someone else is at the keyboard now: keep this chat aside until activate."""
+        self.active = False
+
+    def activate(self) -> None:
+        """Print what came while the person was away, then the keyboard the numbers press
+        (unless what came ends with it)."""
+        self.active = True
+        missed = self._away.getvalue()
+        self._away = io.StringIO()
+        buttons_last = bool(missed) and self._buttons_last
+        if missed:
+            self.screen.write("\n" + WHILE_AWAY + "\n" + missed)
+            self.screen.flush()
+        latest = self.latest_keyboard()
+        key = _keyboard_key(latest)
+        if latest is not None and not (buttons_last and key == self._shown):
+            if missed:
+                self.say("")
+            self.say(KEYBOARD_NOW)
+            self._print_buttons(latest)
+        self._shown = key
+
     def on_call(self, call: ApiCall, result: Any) -> None:
         """Render one successful Bot API call in this chat (the fake calls this after each
-        one; a reminder digest to a colleague is not shown)."""
+        one; a reminder digest to a colleague is not shown, and a call that names no chat,
+        such as a callback's answer, belongs to the person at the keyboard)."""
         params = call.params
-        if _chat_of(call, result) not in (None, self.chat_id):
+        chat = _chat_of(call, result)
+        if chat not in (None, self.chat_id) or (chat is None and not self.active):
             return
+        # Announce the first news while the person is away (the rest waits with it).
+        first_news = not self.active and call.method in NEWS and not self._away.getvalue()
+        if first_news and self.away_notice is not None:
+            self.screen.write(self.away_notice + "\n")
+            self.screen.flush()
         if call.method in ("sendMessage", "editMessageText") and isinstance(result, dict):
             header = BOT_SAYS if call.method == "sendMessage" else BOT_EDITS
             self._print_message(header, str(result.get("text", "")), result)
@@ -691,6 +795,7 @@ class Transcript:
                 number += 1
                 cells.append(f"[{number}] {button.get('text', '')}")
             self.say(INDENT + "   ".join(cells))
+        self._buttons_last = True
 
     def _print_deletion(self, params: dict[str, Any]) -> None:
         message_id = params.get("message_id")
@@ -705,11 +810,23 @@ class Transcript:
             self.say(BOT_MESSAGE_DELETED)
 
 
-class DemoChat:
-    """One person at the terminal, talking to the application through the fake Bot API.
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    """Someone the person at the terminal can be: a Telegram user and their chat."""
 
-    Creating it opens the demo database in folder, brings it up to date and seeds what is
-    missing; the fake Bot API then numbers messages above those the database remembers.
+    name: str
+    word: str  # what follows /som to become this person
+    user: dict[str, Any]
+    transcript: Transcript
+
+
+class DemoChat:
+    """The person at the terminal, talking to the application through the fake Bot API.
+
+    They are Dig, or Peter after ``/som vikar`` (see switch); the numbers press buttons in
+    the chat of whoever they are. Creating it opens the demo database in folder, brings it
+    up to date and seeds what is missing; the fake Bot API then numbers messages above those
+    the database remembers.
     """
 
     def __init__(self, folder: Path, today: date | None, out: TextIO, *, echo: bool) -> None:
@@ -724,14 +841,49 @@ class DemoChat:
             clock=self._timestamp, first_message_id=self.facility.first_message_id
         )
         self.updates = UpdateFactory(self.api, clock=self._timestamp)
-        self.user = self.updates.user(DEMO_USER_ID, DEMO_USER_NAME)
-        self.transcript = Transcript(self.api, DEMO_USER_ID, out, folder / DEMO_FILES)
-        self.api.add_listener(self.transcript.on_call)
+        self.people = tuple(
+            DemoPerson(
+                name,
+                word,
+                self.updates.user(user_id, name),
+                Transcript(
+                    self.api,
+                    user_id,
+                    out,
+                    folder / DEMO_FILES,
+                    away_notice=AWAY_NOTICE.format(name=name, word=word),
+                ),
+            )
+            for user_id, name, word in (
+                (DEMO_USER_ID, DEMO_USER_NAME, LEADER_WORD),
+                (DEMO_SUBSTITUTE_ID, DEMO_SUBSTITUTE_NAME, SUBSTITUTE_WORD),
+            )
+        )
+        self.me = self.people[0]
+        for person in self.people:
+            self.api.add_listener(person.transcript.on_call)
+            if person is not self.me:
+                person.transcript.deactivate()
+        self._told_access_end = False
         self.echo = echo
         self.app: BotApplication | None = None
         self._started = False
         self.reminders_on = False
         self._last_sweep: datetime | None = None
+
+    @property
+    def user(self) -> dict[str, Any]:
+        """The Telegram user at the keyboard."""
+        return self.me.user
+
+    @property
+    def transcript(self) -> Transcript:
+        """The chat of the person at the keyboard."""
+        return self.me.transcript
+
+    def prompt(self) -> str:
+        """Return the terminal's prompt: "> ", named when the person is not Dig."""
+        return PROMPT if self.me is self.people[0] else f"{self.me.name} {PROMPT}"
 
     def _timestamp(self) -> float:
         return self.clock.now().timestamp()
@@ -831,7 +983,8 @@ class DemoChat:
         """Shut down gracefully: persistence flushed, database connections closed."""
         if self.app is None:
             return
-        self.api.remove_listener(self.transcript.on_call)
+        for person in self.people:
+            self.api.remove_listener(person.transcript.on_call)
         if self._started:
             await self.app.shutdown()
             self._started = False
@@ -843,7 +996,7 @@ class DemoChat:
         """Send a text message (commands get their entity, as from Telegram)."""
         if self.echo:
             self.transcript.say("")
-            self.transcript.say(YOU_WRITE.format(text=text))
+            self.transcript.say(YOU_WRITE.format(name=self.me.name, text=text))
         await self._process(self.updates.message(self.user, text))
 
     async def press(self, number: int) -> None:
@@ -869,11 +1022,59 @@ class DemoChat:
         """Act on one line typed at the terminal: a button number or a message; then sweep
         if a minute has passed (after the answer, so a number typed next presses what the
         person last saw printed)."""
-        if BUTTON_NUMBER.fullmatch(line):
+        switch = SWITCH.fullmatch(line)
+        if switch is not None:
+            self.switch(switch["who"])
+        elif BUTTON_NUMBER.fullmatch(line):
             await self.press(int(line))
         else:
             await self.send(line)
         await self.sweep_if_due()
+
+    def switch(self, word: str | None) -> None:
+        """Become the person `word` names (/som vikar, /som leder): only the terminal's
+        state changes; the bot knows each person by their Telegram user as ever."""
+        wanted = (word or "").casefold()
+        person = next(
+            (p for p in self.people if wanted in SWITCH_WORDS[p.word]),
+            None,
+        )
+        if person is None:
+            self.transcript.say(SWITCH_HELP)
+            return
+        who, hint = self._who(person)
+        self.transcript.say("")
+        self.transcript.say(SWITCHED.format(name=person.name, who=who))
+        if hint:
+            self.transcript.say(hint)
+        if person is not self.me:
+            self.me.transcript.deactivate()
+            self.me = person
+        self.transcript.activate()
+
+    def _who(self, person: DemoPerson) -> tuple[str, str | None]:
+        """Return what the bot knows of a demo person (their role and access, or that they
+        are new) and a hint: how a new person joins, or (once a run) when access ends."""
+        services = self._app().bot_data.services
+        assert services is not None
+        with services.uow(read_only=True) as work:
+            staff = work.staff.by_telegram_id(int(person.user["id"]))
+            if staff is None:
+                return WHO_NEW, NOT_JOINED.format(name=person.name)
+            role, ends = staff.role, staff.access_ends_on
+        if ends is None:
+            return role, None
+        today = self.clock.now().astimezone(self.settings.tz).date()
+        if ends < today:
+            return WHO_ENDED.format(role=role, date=format_date(ends)), None
+        hint = None
+        if not self._told_access_end:
+            self._told_access_end = True
+            after = ends + timedelta(days=1)
+            hint = ACCESS_ENDS.format(
+                name=person.name, date=format_date(ends), iso=after.isoformat()
+            )
+        return WHO_UNTIL.format(role=role, date=format_date(ends)), hint
 
     async def _process(self, data: dict[str, Any]) -> None:
         app = self._app()
@@ -886,10 +1087,10 @@ class DemoChat:
         return self.app
 
 
-def _read_line(source: TextIO, out: TextIO, *, prompt: bool) -> str | None:
+def _read_line(source: TextIO, out: TextIO, *, prompt: str | None) -> str | None:
     """Return the next line without its newline, or None at the end of input."""
-    if prompt:
-        out.write("\n> ")
+    if prompt is not None:
+        out.write("\n" + prompt)
         out.flush()
     line = source.readline()
     if not line:
@@ -900,7 +1101,7 @@ def _read_line(source: TextIO, out: TextIO, *, prompt: bool) -> str | None:
 def _converse(runner: asyncio.Runner, chat: DemoChat, source: TextIO, out: TextIO) -> None:
     prompt = source.isatty()
     while True:
-        line = _read_line(source, out, prompt=prompt)
+        line = _read_line(source, out, prompt=chat.prompt() if prompt else None)
         if line is None:
             if prompt:
                 out.write("\n")

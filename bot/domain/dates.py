@@ -49,6 +49,33 @@ def parse_danish_date(text: str, today: date) -> date:
         raise InvalidInput("error.date_invalid", value=text.strip()) from None
 
 
+_DM = re.compile(r"^(\d{1,2})[./-](\d{1,2})\.?$")
+_DM_WORDS = re.compile(r"^(\d{1,2})\.?\s+([a-zæøå]+)\.?$")
+
+
+def parse_near_date(text: str, today: date) -> date:
+    """Parse a typed date near today: also without a year ("1.12", "1. dec"), which is then
+    the one of last, this or next year closest to today (typed 22.11: 1.12 is 1.12 this year,
+    2.1 is next January, 18.11 is four days ago)."""
+    raw = text.strip().lower()
+    day = month = 0
+    if m := _DM.match(raw):
+        day, month = int(m[1]), int(m[2])
+    elif (m := _DM_WORDS.match(raw)) and m[2] in MONTHS:
+        day, month = int(m[1]), MONTHS[m[2]]
+    else:
+        return parse_danish_date(text, today)
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue  # 29.2 outside a leap year, or 31.4
+    if not candidates:
+        raise InvalidInput("error.date_invalid", value=text.strip())
+    return min(candidates, key=lambda d: abs((d - today).days))
+
+
 def age_on(birth_date: date, on: date) -> int:
     """Return the age in whole years on a day (born 29 February: birthday 1 March)."""
     years = on.year - birth_date.year

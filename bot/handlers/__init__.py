@@ -26,6 +26,7 @@ from bot.handlers import (
     goals,
     invites,
     notes,
+    onboarding,
     reminders,
     residents,
     scores,
@@ -51,7 +52,9 @@ COMMANDS_DA = [
     ("statusmoede", "Planlæg statusmøde (ledere): /statusmoede NAVN"),
     ("indstillinger", "Hvornår jeg får påmindelser"),
     ("beboere", "Beboere (ledere)"),
-    ("inviter", "Inviter en kollega (ledere)"),
+    ("inviter", "Inviter en kollega eller vikar (ledere)"),
+    ("vikarer", "Vikarer og deres tjekliste (ledere)"),
+    ("tjekliste", "Min tjekliste (vikarer)"),
     ("annuller", "Afbryd det, du er i gang med"),
     ("hjaelp", "Kort hjælp"),
 ]
@@ -67,7 +70,9 @@ COMMANDS_EN = [
     ("statusmoede", "Schedule a status meeting (leaders): /statusmoede NAME"),
     ("indstillinger", "When I get reminders"),
     ("beboere", "Residents (leaders)"),
-    ("inviter", "Invite a colleague (leaders)"),
+    ("inviter", "Invite a colleague or substitute (leaders)"),
+    ("vikarer", "Substitutes and their checklist (leaders)"),
+    ("tjekliste", "My checklist (substitutes)"),
     ("annuller", "Cancel what you are doing"),
     ("hjaelp", "Short help"),
 ]
@@ -101,6 +106,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         status.flow(),
         settings.flow(),
         reminders.flow(),
+        onboarding.flow(),
     ]
     app.add_handler(build_conversation(flows), group=FLOW_GROUP)
     stateless = [
@@ -114,6 +120,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         *status.handlers(),
         *settings.handlers(),
         *reminders.handlers(),
+        *onboarding.handlers(),
     ]
     app.add_handlers([_stopping(h) for h in stateless], group=STATELESS_GROUP)
     app.add_handlers([notes.quick_note_handler(), *start.last_handlers()], group=LAST_GROUP)

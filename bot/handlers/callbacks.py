@@ -284,3 +284,18 @@ class SettingsPress(CallbackData):
 
     action: str
     arg: int = 0
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OnboardingPress(CallbackData):
+    """A button of substitute onboarding: /tjekliste, a brief, /vikarer, the vikar invite.
+
+    `target` is a step, resident or substitute (staff) id; `arg` a date as an ordinal, a number
+    of days, or a yes/no. The use cases re-read and check every one of them.
+    """
+
+    PREFIX: ClassVar[str] = "v"
+
+    action: str
+    target: int = 0
+    arg: int = 0

@@ -12,11 +12,13 @@ from telegram.error import BadRequest
 
 from bot.context import CustomContext
 from bot.domain.errors import DomainError
+from bot.domain.notes import shorten
 from bot.handlers.callbacks import BadCallbackData
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
+ALERT_CHARS = 200  # Telegram refuses a longer callback answer
 Handler = Callable[[Update, CustomContext], Coroutine[Any, Any, R]]
 
 
@@ -40,7 +42,7 @@ def handles_domain_errors(fn: Handler[R]) -> Handler[R | None]:
 async def tell(update: Update, context: CustomContext, text: str) -> None:
     """Answer a button press with an alert, or a message with a reply."""
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await update.callback_query.answer(shorten(text, ALERT_CHARS), show_alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(context.tx("common.plain", text=text))
 

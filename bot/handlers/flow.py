@@ -70,6 +70,7 @@ def reset_flow_data(context: CustomContext) -> None:
         context.user_data.contact_team_resident_id = None
         context.user_data.reason_draft_id = None
         context.user_data.status_resident_id = None
+        context.user_data.substitute_invite.clear()
         # An evaluation's answers live in its draft row: leaving the flow keeps the draft.
         context.user_data.evaluation_draft_id = None
 

@@ -21,7 +21,7 @@ from bot.handlers.common import callback_message, handles_domain_errors
 from bot.handlers.flow import Flow, flow_step
 from bot.reminders import digest as render
 from bot.reminders.rules import EVALUATION_RULES, RULE_CODES, RULE_MEETING_HELD
-from bot.services import reminders, status
+from bot.services import onboarding, reminders, status
 from bot.services.evaluations import Kind
 from bot.texts import Markup
 
@@ -133,6 +133,14 @@ async def on_act(update: Update, context: CustomContext) -> None:
                 name=recorded.resident,
                 date=format_date(recorded.done_on),
             )
+        )
+    elif action == "step":
+        done = await context.run(
+            onboarding.complete_step, s.clock, s.tz, context.me, item.subject_id
+        )
+        await query.answer()
+        await message.reply_text(
+            tx("reminders.step_done", title=done.step.title, name=done.substitute_name)
         )
     elif action == "plan":
         await goal_handlers.send_plan(message, context, pressed.resident_id)

@@ -6,7 +6,9 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import CustomContext
+from bot.domain.access import Role
 from bot.handlers.common import handles_domain_errors
+from bot.handlers.onboarding import send_welcome_checklist
 from bot.services import notes, staff
 
 
@@ -35,6 +37,11 @@ async def cmd_start(update: Update, context: CustomContext) -> None:
     await message.reply_text(
         tx("start.joined", name=joined.actor.display_name, role=role, department=joined.department)
     )
+    if joined.actor.role is Role.VIKAR and joined.onboarding:
+        # A substitute needs their checklist, and the few commands they can use.
+        await message.reply_text(tx("help.substitute"))
+        await send_welcome_checklist(update, context)
+        return
     await message.reply_text(tx("help.text"))
     if joined.actor.role.is_leader:
         await message.reply_text(tx("help.leader"))
@@ -43,6 +50,9 @@ async def cmd_start(update: Update, context: CustomContext) -> None:
 async def cmd_help(update: Update, context: CustomContext) -> None:
     """Show the short help."""
     assert update.effective_message is not None
+    if context.me.role is Role.VIKAR:
+        await update.effective_message.reply_text(context.tx("help.substitute"))
+        return
     await update.effective_message.reply_text(context.tx("help.text"))
     if context.me.role.is_leader:
         await update.effective_message.reply_text(context.tx("help.leader"))

@@ -14,15 +14,19 @@ stage missed while the bot was down is not sent late: the current one is.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from bot.reminders.rules import (
+    ACTIONS,
     INFORMATIONAL,
+    RULE_ACCESS_ENDS,
     RULE_MANDATORY_GOALS,
     RULE_REPORT_DRAFT,
     RULE_STATUS_MEETING,
     DueItem,
+    Window,
+    window,
 )
 
 HEADS_UP_DAYS = 7
@@ -33,6 +37,7 @@ HEADS_UP_BY_RULE: dict[str, int] = {
     RULE_REPORT_DRAFT: 14,
     RULE_STATUS_MEETING: 42,
     RULE_MANDATORY_GOALS: 0,
+    RULE_ACCESS_ENDS: 3,  # the substitute is told 3 days before their last day
 }
 # An informational item (the 18th birthday) stays at its `due` stage this many days, so one
 # that falls on a day the person gets nothing (a weekend) still reaches them after it.
@@ -61,6 +66,12 @@ def heads_up_days(rule: str) -> int:
 def max_heads_up_days() -> int:
     """Return the longest heads-up of any rule: how far ahead the sweep must look."""
     return max(HEADS_UP_DAYS, *HEADS_UP_BY_RULE.values())
+
+
+def reminder_window(today: date) -> Window:
+    """Return the items that can give a reminder today: the overdue ones, and those due
+    within their rule's heads-up (one due later has no stage yet, see stage_on)."""
+    return window(today, max_heads_up_days(), {rule: heads_up_days(rule) for rule in ACTIONS})
 
 
 def stage_on(rule: str, due: date, today: date) -> str | None:
@@ -100,9 +111,12 @@ def again_stage(until: date) -> str:
     return f"{AGAIN}{until.toordinal()}"
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One reminder for one person: the ledger's unique key plus what the digest shows."""
+class Delivery(NamedTuple):
+    """One reminder for one person: the ledger's unique key plus what the digest shows.
+
+    A named tuple, not a frozen dataclass: a sweep makes ~9 of them a resident, and a tuple is
+    built several times faster.
+    """
 
     rule: str
     subject: str
@@ -131,33 +145,25 @@ def deliveries(
     the escalation to each leader once it is 7 days overdue. A person who snoozed the item
     gets nothing until the snooze ends (`snoozed`), then one reminder more (`ended`: the
     last day of each snooze that has run out)."""
-    stage = stage_on(item.rule, item.due, today)
+    rule = item.rule
+    subject = item.subject
+    due = item.due
+    resident = item.resident_id
+    stage = stage_on(rule, due, today)
     if stage is None:
         return []
-    found: list[Delivery] = []
-
-    def add(person: int, person_stage: str) -> None:
-        key = (item.rule, item.subject, item.due, person)
+    found = [Delivery(rule, subject, due, stage, person, resident) for person in item.responsible]
+    if escalates(rule, due, today):
+        found += [Delivery(rule, subject, due, ESCALATION, leader, resident) for leader in leaders]
+    if not snoozed and not ended:
+        return found
+    kept: list[Delivery] = []
+    for delivery in found:
+        key = (rule, subject, due, delivery.recipient_id)
         if key in snoozed:
-            return
-        found.append(
-            Delivery(item.rule, item.subject, item.due, person_stage, person, item.resident_id)
-        )
+            continue
+        kept.append(delivery)
         if ended and key in ended:
-            found.append(
-                Delivery(
-                    item.rule,
-                    item.subject,
-                    item.due,
-                    again_stage(ended[key]),
-                    person,
-                    item.resident_id,
-                )
-            )
-
-    for person in item.responsible:
-        add(person, stage)
-    if escalates(item.rule, item.due, today):
-        for leader in leaders:
-            add(leader, ESCALATION)
-    return found
+            again = again_stage(ended[key])
+            kept.append(Delivery(rule, subject, due, again, delivery.recipient_id, resident))
+    return kept

@@ -24,6 +24,7 @@ Rows of an item that was done (or snoozed) before it went out are cancelled, not
 from __future__ import annotations
 
 import asyncio
+import gc
 import html
 import logging
 import re
@@ -32,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,8 +43,17 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.clock import Clock
 from bot.domain.calendar import within_hours
 from bot.reminders.digest import Entry, digest, title
-from bot.reminders.facts import load_facts
-from bot.reminders.rules import INFORMATIONAL, DueItem, ResidentFacts, due_items
+from bot.reminders.facts import facts_in_chunks
+from bot.reminders.onboarding import StepFact, access_item, leaders_of, step_item
+from bot.reminders.rules import (
+    INFORMATIONAL,
+    ONBOARDING_RULES,
+    RULE_ACCESS_ENDS,
+    DueItem,
+    ResidentFacts,
+    Window,
+    window_items,
+)
 from bot.reminders.stages import (
     AGAIN,
     ESCALATION,
@@ -50,7 +61,9 @@ from bot.reminders.stages import (
     Delivery,
     Snoozes,
     deliveries,
+    heads_up_days,
     max_heads_up_days,
+    reminder_window,
     stage_kind,
     stage_on,
     stage_rank,
@@ -62,7 +75,7 @@ from bot.storage.reminder_repositories import (
     PendingRow,
     Recipient,
 )
-from bot.storage.uow import UnitOfWorkFactory
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from bot.texts import Markup, Texts
 
 log = logging.getLogger(__name__)
@@ -78,9 +91,37 @@ SEND_CONCURRENCY = 8
 TAG = re.compile(r"<[^>]+>")
 INSERT_CHUNK = 5000
 # Residents whose facts are read and planned at a time (bounds the sweep's peak memory).
-PLAN_CHUNK = 1000
+PLAN_CHUNK = 2000
 
 ItemKey = tuple[str, str, date]
+
+
+LiveKey = tuple[str, str, date, int]
+
+
+class LiveKeys:
+    """(rule, subject, due, recipient) of each of a plan's deliveries: what is still live.
+
+    Made from the deliveries the first time it is asked, by the delivery step (a sweep with
+    nothing waiting never asks); a key added before that is kept as well.
+    """
+
+    __slots__ = ("_deliveries", "_keys", "_made")
+
+    def __init__(self, deliveries: list[Delivery]) -> None:
+        self._deliveries = deliveries
+        self._keys: set[LiveKey] = set()
+        self._made = False
+
+    def add(self, key: LiveKey) -> None:
+        """Make a key live."""
+        self._keys.add(key)
+
+    def __contains__(self, key: object) -> bool:
+        if not self._made:
+            self._keys.update((d.rule, d.subject, d.due, d.recipient_id) for d in self._deliveries)
+            self._made = True
+        return key in self._keys
 
 
 @dataclass(slots=True)
@@ -91,11 +132,14 @@ class SweepPlan:
     now: datetime
     items: dict[ItemKey, DueItem] = field(default_factory=dict)
     deliveries: list[Delivery] = field(default_factory=list)
-    live: set[tuple[str, str, date, int]] = field(default_factory=set)
+    live: LiveKeys = field(init=False)
     # Each department's overdue items, for the leaders' weekly overview.
     overdue_by_department: dict[int, list[DueItem]] = field(default_factory=dict)
     department_names: dict[int, str] = field(default_factory=dict)
     residents: int = 0
+
+    def __post_init__(self) -> None:
+        self.live = LiveKeys(self.deliveries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +206,32 @@ class ReminderEngine:
             snoozed = uow.reminders.snoozed(today)
             ended = uow.reminders.ended_snoozes(today, today - timedelta(days=SNOOZE_MEMORY_DAYS))
             plan.department_names = {d.id or 0: d.name for d in uow.org.departments()}
-            everyone = [row[0] for row in uow.reminders.residents(None)]
-            # A chunk of residents at a time: its facts (~6 KB a resident) are dropped before
-            # the next chunk, so the peak is one chunk's facts, not everyone's.
-            for start in range(0, len(everyone), PLAN_CHUNK):
-                facts = load_facts(uow, self.tz, today, everyone[start : start + PLAN_CHUNK])
-                plan.residents += len(facts)
-                _plan_residents(plan, facts, today, horizon, snoozed, ended, leaders)
-                del facts
+            # Only what can give a reminder today is built: the overdue items and those due
+            # within their heads-up; the goals and sub-goals due later are not even read. A
+            # chunk of residents at a time: its facts are dropped before the next chunk, so the
+            # peak is one chunk's facts, not everyone's.
+            within = reminder_window(today)
+            # Each resident's part of the last plan: the next sweep, minutes later, mostly
+            # meets the same facts and gives it again without running the rules (it is only
+            # valid for the same day and snoozes; a new day or snooze starts afresh).
+            kept: KeptPlans | None = getattr(self, "_kept", None)
+            if kept is None or kept[0] != (today, snoozed, ended):
+                kept = ((today, snoozed, ended), {})
+                self._kept: KeptPlans = kept
+            # The plan is a few hundred thousand objects and none in a cycle: without the
+            # cyclic collector, which would walk them (and the whole process) again and again.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                for facts in facts_in_chunks(uow, self.tz, within, PLAN_CHUNK):
+                    plan.residents += len(facts)
+                    _plan_residents(plan, facts, within, snoozed, ended, leaders, kept[1])
+                    del facts
+            finally:
+                if collecting:
+                    gc.enable()
+        with self.uow(read_only=True) as uow:
+            _plan_onboarding(plan, uow, today, horizon, snoozed, ended, leaders)
         # The weekly overview is written on Mondays; one not yet delivered stays live all week.
         for department in plan.overdue_by_department if today.weekday() == WEEKLY_DAY else ():
             subject = f"department:{department}"
@@ -188,16 +250,29 @@ class ReminderEngine:
         the size of a day's reminders; the first sweep of a process meets the unique key.
         """
         known = self._known or set()
+        collecting = gc.isenabled()
+        gc.disable()  # as in plan(): many objects, no cycles
+        try:
+            # d[:5] is d.key without a call
+            fresh = [(d[:5], d) for d in plan.deliveries if d[:5] not in known]
+            # The last plan's keys go before this plan's are gathered: one set at a time (if
+            # the write below fails, the next sweep only tries every row once more).
+            self._known = None
+            del known
+            planned = {d[:5] for d in plan.deliveries}
+        finally:
+            if collecting:
+                gc.enable()
         # In key order, so two processes inserting overlapping rows lock them in the same
         # order on PostgreSQL and cannot deadlock.
-        fresh = sorted((d for d in plan.deliveries if d.key not in known), key=lambda d: d.key)
+        fresh.sort(key=itemgetter(0))
         written = 0
         with self.uow() as uow:
             for start in range(0, len(fresh), INSERT_CHUNK):
                 chunk = fresh[start : start + INSERT_CHUNK]
-                written += uow.reminders.record((_row(d) for d in chunk), now)
+                written += uow.reminders.record((_row(d) for _, d in chunk), now)
             uow.commit()
-        self._known = {d.key for d in plan.deliveries}
+        self._known = planned
         return written
 
     # --- 3. deliver -------------------------------------------------------------------------
@@ -412,13 +487,16 @@ class ReminderEngine:
     def _weekly(self, plan: SweepPlan, department: int, names: dict[int, str]) -> str:
         """The leader's weekly overview: overdue items in the department, by resident."""
         tx = self.texts
-        by_resident: dict[str, list[DueItem]] = defaultdict(list)
+        # Residents first, then substitutes (their onboarding steps), each by name.
+        by_resident: dict[tuple[bool, str], list[DueItem]] = defaultdict(list)
         for item in plan.overdue_by_department.get(department, []):
-            by_resident[item.params.get("name", "")].append(item)
+            substitute = item.rule in ONBOARDING_RULES
+            by_resident[substitute, item.params.get("name", "")].append(item)
         lines: list[str] = []
-        for name in sorted(by_resident):
-            lines.append(tx("reminders.weekly_resident", name=name))
-            for item in sorted(by_resident[name], key=lambda i: i.due):
+        for substitute, name in sorted(by_resident):
+            heading = "reminders.weekly_substitute" if substitute else "reminders.weekly_resident"
+            lines.append(tx(heading, name=name))
+            for item in sorted(by_resident[substitute, name], key=lambda i: i.due):
                 people = ", ".join(names[p] for p in item.responsible if p in names)
                 late = (plan.today - item.due).days
                 lines.append(
@@ -485,32 +563,110 @@ def _row(delivery: Delivery) -> dict[str, Any]:
         "due": delivery.due,
         "stage": delivery.stage,
         "recipient_id": delivery.recipient_id,
-        "resident_id": delivery.resident_id,
+        "resident_id": delivery.resident_id or None,  # onboarding items have no resident
     }
+
+
+# What the residents' rules gave one resident in a sweep: the facts they were given, the
+# items with reminders, all those reminders, and the overdue items (for the weekly overview).
+ResidentPlan = tuple[ResidentFacts, dict[ItemKey, DueItem], list[Delivery], list[DueItem]]
+# Those of every resident, with the day and snoozes they hold for.
+KeptPlans = tuple[
+    tuple[date, Snoozes, Mapping[tuple[str, str, date, int], date]], dict[int, ResidentPlan]
+]
 
 
 def _plan_residents(
     plan: SweepPlan,
     facts: Sequence[ResidentFacts],
+    within: Window,
+    snoozed: Snoozes,
+    ended: Mapping[tuple[str, str, date, int], date],
+    leaders: dict[int, tuple[int, ...]],
+    kept: dict[int, ResidentPlan] | None = None,
+) -> None:
+    """Add the items and deliveries of some residents to the plan.
+
+    kept: each resident's part of the last plan made with the same window, snoozes and
+    snoozes ended (the caller checks). A resident whose facts are equal gets it again, as the
+    pure rules and stages would give it; the others are planned and kept for the next time.
+    """
+    today = within.today
+    items = plan.items
+    overdue = plan.overdue_by_department
+    planned = plan.deliveries.extend  # each one live too (plan.live is made from them)
+    for resident in facts:
+        part = kept.get(resident.resident_id) if kept is not None else None
+        if part is None or part[0] != resident:
+            given: dict[ItemKey, DueItem] = {}
+            reminders: list[Delivery] = []
+            late: list[DueItem] = []
+            for item in window_items(resident, within):
+                if item.due < today and item.rule not in INFORMATIONAL:
+                    # In the leaders' overview even when nobody is reminded of it (no
+                    # kontaktteam yet, or everybody snoozed it).
+                    late.append(item)
+                found = deliveries(item, today, resident.leader_ids, snoozed, ended)
+                if found:
+                    given[item.rule, item.subject, item.due] = item
+                    reminders += found
+            part = (resident, given, reminders, late)
+            if kept is not None:
+                kept[resident.resident_id] = part
+        _, given, reminders, late = part
+        items.update(given)
+        planned(reminders)
+        if late:
+            department = resident.department_id
+            overdue.setdefault(department, []).extend(late)
+            leaders[department] = resident.leader_ids
+
+
+def _plan_onboarding(
+    plan: SweepPlan,
+    uow: UnitOfWork,
     today: date,
     horizon: int,
     snoozed: Snoozes,
     ended: Mapping[tuple[str, str, date, int], date],
     leaders: dict[int, tuple[int, ...]],
 ) -> None:
-    """Add the items and deliveries of some residents to the plan."""
-    for resident in facts:
-        for item in due_items(resident, today, horizon):
-            if item.due < today and item.rule not in INFORMATIONAL:
-                # In the leaders' overview even when nobody is reminded of it (no
-                # kontaktteam yet, or everybody snoozed it).
-                department = resident.department_id
+    """Add substitutes' onboarding steps and access ends to the plan (bot.reminders.onboarding).
+
+    An overdue step goes into the weekly overview of each of the substitute's departments.
+    """
+    department_leaders = uow.reminders.department_leaders(today)
+    until = today + timedelta(days=horizon)
+    items: list[tuple[DueItem, tuple[int, ...], tuple[int, ...]]] = []
+    for step in uow.onboarding.open_steps(until, today):
+        fact = StepFact(
+            step.step_id,
+            step.staff_id,
+            step.name,
+            step.title,
+            step.owner,
+            step.due_on,
+            step.department_ids,
+        )
+        items.append(
+            (
+                step_item(fact, department_leaders),
+                leaders_of(step.department_ids, department_leaders),
+                step.department_ids,
+            )
+        )
+    last = today + timedelta(days=heads_up_days(RULE_ACCESS_ENDS))
+    for staff_id, name, last_day in uow.onboarding.access_ending(today, last):
+        items.append((access_item(staff_id, name, last_day), (), ()))
+    for item, item_leaders, departments in items:
+        if item.due < today and item.rule not in INFORMATIONAL:
+            for department in departments:
                 plan.overdue_by_department.setdefault(department, []).append(item)
-                leaders[department] = resident.leader_ids
-            found = deliveries(item, today, resident.leader_ids, snoozed, ended)
-            if not found:
-                continue
-            plan.items[item.rule, item.subject, item.due] = item
-            plan.deliveries.extend(found)
-            for delivery in found:
-                plan.live.add((item.rule, item.subject, item.due, delivery.recipient_id))
+                leaders[department] = department_leaders.get(department, ())
+        found = deliveries(item, today, item_leaders, snoozed, ended)
+        if not found:
+            continue
+        plan.items[item.rule, item.subject, item.due] = item
+        plan.deliveries.extend(found)
+        for delivery in found:
+            plan.live.add((item.rule, item.subject, item.due, delivery.recipient_id))

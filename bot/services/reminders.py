@@ -16,10 +16,14 @@ from bot.clock import Clock
 from bot.domain.access import Actor
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.goals import format_date
+from bot.domain.onboarding import StepOwner
 from bot.reminders.digest import Entry
 from bot.reminders.facts import load_facts
+from bot.reminders.onboarding import StepFact, access_item, leaders_of, step_item
 from bot.reminders.rules import (
     LEADER_STEPS,
+    ONBOARDING_RULES,
+    RULE_ACCESS_ENDS,
     RULES_BY_CODE,
     SUBJECT_KINDS,
     DueItem,
@@ -28,6 +32,7 @@ from bot.reminders.rules import (
 )
 from bot.reminders.stages import escalates, stage_on
 from bot.services.directory import Directory
+from bot.services.onboarding import leads_substitute
 from bot.services.plans import owns_resident_plan, visible_resident
 from bot.storage.uow import UnitOfWork
 
@@ -64,6 +69,8 @@ def find_item(
     rule = RULES_BY_CODE.get(code)
     if rule is None:
         raise NotAllowed()
+    if rule in ONBOARDING_RULES:
+        return _find_onboarding_item(uow, actor, today, rule, ref, date.fromordinal(due))
     subject = subject_of(rule, ref)
     resident_id = uow.reminders.resident_of(SUBJECT_KINDS.get(rule, "resident"), ref)
     if resident_id is None:
@@ -125,7 +132,7 @@ def snooze(
             action="update",
             entity="reminder_snooze",
             entity_id=ref,
-            resident_id=pressed.resident_id,
+            resident_id=pressed.resident_id or None,
             detail=f"{item.rule} {item.subject} due {item.due.isoformat()} until {until}",
         )
         uow.commit()
@@ -161,11 +168,14 @@ def my_items(
                 )
                 entries.append(Entry(item, stage or UPCOMING))
                 people.update(item.responsible)
+        for entry in _my_onboarding(uow, actor, today, days):
+            entries.append(entry)
+            people.update(entry.item.responsible)
         names = uow.staff.names(people)
         # Every read of resident data is logged: one entry per resident the list shows.
         if entries:
             now = clock.now()
-            for resident_id in sorted({entry.item.resident_id for entry in entries}):
+            for resident_id in sorted({e.item.resident_id for e in entries if e.item.resident_id}):
                 uow.audit.record(
                     at=now,
                     actor_id=actor.staff_id,
@@ -177,3 +187,71 @@ def my_items(
             uow.commit()
     entries.sort(key=lambda e: (e.item.due, e.item.params.get("name", ""), e.item.rule))
     return today, entries, names
+
+
+def _find_onboarding_item(
+    uow: UnitOfWork, actor: Actor, today: date, rule: str, ref: int, pressed_due: date
+) -> PressedItem:
+    """Recompute an onboarding item (a step, or the access end) the way the sweep builds it."""
+    if rule == RULE_ACCESS_ENDS:
+        staff = uow.staff.get(ref)
+        if ref != actor.staff_id or staff is None or staff.access_ends_on is None:
+            raise NotAllowed()
+        if staff.access_ends_on != pressed_due:
+            raise Conflict("reminders.moved", date=format_date(staff.access_ends_on))
+        return PressedItem(access_item(ref, staff.display_name, pressed_due), 0, False)
+    step = uow.onboarding.step(ref)
+    if step is None:
+        raise NotAllowed()
+    leader = actor.role.is_leader and leads_substitute(uow, actor, step.staff_id)
+    if step.staff_id != actor.staff_id and not leader:
+        raise NotAllowed()
+    if step.done_on is not None:
+        raise Conflict("reminders.already_done")
+    if step.due_on != pressed_due:
+        raise Conflict("reminders.moved", date=format_date(step.due_on))
+    staff = uow.staff.get(step.staff_id)
+    assert staff is not None and step.id is not None
+    departments = tuple(sorted(uow.staff.departments_of(step.staff_id)))
+    fact = StepFact(
+        step.id,
+        step.staff_id,
+        staff.display_name,
+        step.title,
+        StepOwner(step.owner),
+        step.due_on,
+        departments,
+    )
+    item = step_item(fact, uow.reminders.department_leaders(today))
+    if actor.staff_id not in item.responsible and not leader:
+        raise NotAllowed("onboarding.leader_step")
+    return PressedItem(item, 0, leader)
+
+
+def _my_onboarding(uow: UnitOfWork, actor: Actor, today: date, days: int) -> list[Entry]:
+    """The onboarding items for /paamindelser: a substitute's own steps and access end; the
+    steps a leader confirms, and substitutes' steps escalated to them."""
+    leaders = uow.reminders.department_leaders(today)
+    found: list[Entry] = []
+    for step in uow.onboarding.open_steps(today + timedelta(days=days), today):
+        fact = StepFact(
+            step.step_id,
+            step.staff_id,
+            step.name,
+            step.title,
+            step.owner,
+            step.due_on,
+            step.department_ids,
+        )
+        item = step_item(fact, leaders)
+        mine = actor.staff_id in item.responsible
+        escalated = actor.staff_id in leaders_of(step.department_ids, leaders) and escalates(
+            item.rule, item.due, today
+        )
+        if mine or escalated:
+            stage = "escalation" if escalated and not mine else stage_on(item.rule, item.due, today)
+            found.append(Entry(item, stage or UPCOMING))
+    if actor.access_ends_on is not None and 0 <= (actor.access_ends_on - today).days <= days:
+        item = access_item(actor.staff_id, actor.display_name, actor.access_ends_on)
+        found.append(Entry(item, stage_on(item.rule, item.due, today) or UPCOMING))
+    return found

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.clock import Clock
 from bot.domain.access import Actor, Role, can_invite
 from bot.domain.errors import Conflict, Expired, InvalidInput, NotAllowed, NotFound
 from bot.domain.invites import hash_invite_code, looks_like_code, new_invite_code
+from bot.services.onboarding import (
+    SubstituteInvite,
+    attach_substitute_terms,
+    check_substitute_terms,
+    start_substitute,
+)
 from bot.storage.models import Invite, Staff
 from bot.storage.uow import UnitOfWork
 
@@ -33,6 +39,7 @@ class Joined:
     department: str
     already_registered: bool
     link_reopened: bool = False
+    onboarding: bool = False  # a substitute with a checklist
 
 
 def load_actor(uow: UnitOfWork, telegram_user_id: int) -> Actor | None:
@@ -50,8 +57,18 @@ def create_invite(
     department_id: int | None = None,
     department_name: str | None = None,
     ttl: timedelta,
+    substitute: SubstituteInvite | None = None,
+    today: date | None = None,
 ) -> NewInvite:
-    """Make a one-time invite; actor None means the command line (the operator)."""
+    """Make a one-time invite; actor None means the command line (the operator).
+
+    A substitute's invite carries their terms (start, residents, agency, last day of access);
+    `today` (the local day) is then required to check them.
+    """
+    if substitute is not None:
+        if role is not Role.VIKAR or today is None:
+            raise ValueError("substitute terms belong on a vikar invite, with today")
+        check_substitute_terms(substitute, today)
     with uow:
         now = clock.now()
         if department_name is not None:
@@ -81,6 +98,8 @@ def create_invite(
                 expires_at=now + ttl,
             )
         )
+        if substitute is not None:
+            attach_substitute_terms(uow, invite, substitute)
         uow.audit.record(
             at=now,
             actor_id=actor.staff_id if actor else None,
@@ -134,6 +153,11 @@ def join_with_code(
         invite.used_at = now
         invite.used_by_id = staff.id
         uow.session.add(invite)
+        if invite.role == Role.VIKAR.value and invite.starts_on is not None:
+            if staff.role != Role.VIKAR.value:
+                # Permanent staff keep their role; a substitute's terms do not apply to them.
+                raise Conflict("onboarding.invite_not_for_staff")
+            start_substitute(uow, staff, invite, now)
         uow.audit.record(
             at=now,
             actor_id=staff.id,
@@ -146,7 +170,12 @@ def join_with_code(
         actor = uow.staff.actor(telegram_user_id)
         assert actor is not None
         uow.commit()
-        return Joined(actor, department.name, existing is not None)
+        return Joined(
+            actor,
+            department.name,
+            existing is not None,
+            onboarding=uow.onboarding.substitute(actor.staff_id) is not None,
+        )
 
 
 def invite_options(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:

@@ -216,6 +216,20 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = _ts()
     used_at: datetime | None = _ts(nullable=True)
     used_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    # A substitute's invite (issue 5): start date, last day of access, agency or not; the
+    # residents they will work with are in invite_resident.
+    starts_on: date | None = Field(default=None)
+    access_ends_on: date | None = Field(default=None)
+    agency: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+class InviteResident(SQLModel, table=True):
+    """A resident a substitute's invite assigns them to (copied to resident_assignment)."""
+
+    __tablename__ = "invite_resident"
+
+    invite_id: int = Field(foreign_key="invite.id", primary_key=True, ondelete="CASCADE")
+    resident_id: int = Field(foreign_key="resident.id", primary_key=True, ondelete="CASCADE")
 
 
 class AuditEvent(SQLModel, table=True):
@@ -395,6 +409,10 @@ class Evaluation(SQLModel, table=True):
     __tablename__ = "evaluation"
     __table_args__ = (
         sa.Index("ix_evaluation_resident_evaluated", "resident_id", "evaluated_on"),
+        # The reminder sweep: the last evaluation of a goal (sub_goal_id NULL) or a sub-goal,
+        # and whether there is one after a day (migration 0007).
+        sa.Index("ix_evaluation_goal_last", "goal_id", "sub_goal_id", "evaluated_on"),
+        sa.Index("ix_evaluation_sub_goal_last", "sub_goal_id", "evaluated_on"),
         # Ending needs no next evaluation; continuing or adjusting always sets one.
         sa.CheckConstraint(
             "(decision = 'afslut' AND next_evaluation_on IS NULL)"
@@ -571,3 +589,82 @@ class ReminderSnooze(SQLModel, table=True):
     recipient_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
     until: date
     created_at: datetime = _ts()
+
+
+class OnboardingTemplate(SQLModel, table=True):
+    """One step of the facility's substitute checklist (bot.domain.onboarding).
+
+    A step removed by an import is deactivated, not deleted: steps given earlier point at it.
+    """
+
+    __tablename__ = "onboarding_template"
+    __table_args__ = (
+        sa.CheckConstraint("owner IN ('vikar', 'leder')", name="ck_onboarding_template_owner"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=500)
+    owner: str = Field(max_length=16)
+    due_days: int
+    gates_briefs: bool = Field(default=False)
+    recurs_months: int | None = Field(default=None)
+    agency_only: bool = Field(default=False)
+    kind: str = Field(default="task", max_length=16)
+    position: int = Field(default=0)
+    active: bool = Field(default=True)
+    updated_at: datetime = _ts()
+
+
+class Substitute(SQLModel, table=True):
+    """A substitute's onboarding: when they start and whether they come from an agency.
+
+    The last day of access is staff.access_ends_on (checked on every update).
+    """
+
+    __tablename__ = "substitute"
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
+    starts_on: date
+    agency: bool = Field(default=False)
+    invited_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = _ts()
+
+
+class OnboardingStep(SQLModel, table=True):
+    """A checklist step given to one substitute (a snapshot of the template when they joined)."""
+
+    __tablename__ = "onboarding_step"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "staff_id", "template_id", "occurrence", name="uq_onboarding_step_occurrence"
+        ),
+        sa.Index("ix_onboarding_step_open", "done_on", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", ondelete="CASCADE", index=True)
+    template_id: int = Field(foreign_key="onboarding_template.id")
+    occurrence: int = Field(default=1)
+    title: str = Field(max_length=120)
+    description: str = Field(default="", max_length=500)
+    owner: str = Field(max_length=16)
+    gates_briefs: bool = Field(default=False)
+    kind: str = Field(default="task", max_length=16)
+    recurs_months: int | None = Field(default=None)
+    due_on: date
+    done_on: date | None = Field(default=None)
+    done_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    done_at: datetime | None = _ts(nullable=True)
+
+
+class BriefRead(SQLModel, table=True):
+    """`Læst`: a substitute confirmed reading a resident's brief (every read is also audited)."""
+
+    __tablename__ = "brief_read"
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, ondelete="CASCADE")
+    resident_id: int = Field(foreign_key="resident.id", primary_key=True, ondelete="CASCADE")
+    first_read_at: datetime = _ts()
+    last_read_at: datetime = _ts()

@@ -309,6 +309,11 @@ class StaffRepository(_Repository):
             self.add_department(staff.id, department_id)
         return staff
 
+    def departments_of(self, staff_id: int) -> list[int]:
+        """Return the ids of a person's departments."""
+        stmt = select(StaffDepartment.department_id).where(StaffDepartment.staff_id == staff_id)
+        return sorted(self.session.exec(stmt))
+
     def add_department(self, staff_id: int, department_id: int) -> None:
         """Put a person in a department (no-op when already there)."""
         if self.session.get(StaffDepartment, (staff_id, department_id)) is None:

@@ -102,6 +102,37 @@ def _meetings_statement(ids: Sequence[int] | None) -> sa.CompoundSelect[Any]:
     return sa.union_all(held, planned)
 
 
+def _living_in(span: tuple[int, int]) -> sa.ColumnElement[bool]:
+    """The residents living here whose ids are in span (both ends included)."""
+    return sa.and_(_RESIDENT.c.moved_out_on.is_(None), _RESIDENT.c.id.between(*span))
+
+
+def _span_meetings_statement(span: tuple[int, int]) -> sa.CompoundSelect[Any]:
+    """The latest held and the planned meeting of each resident living here in span.
+
+    Driven by the residents: the latest held meeting is found through the (resident_id,
+    meeting_on) index, one resident at a time, not by grouping every meeting ever held.
+    """
+    other = _MEETING.alias("held")
+    latest = (
+        sa.select(other.c.id)
+        .where(other.c.resident_id == _RESIDENT.c.id, other.c.status == HELD)
+        .order_by(other.c.meeting_on.desc(), other.c.id.desc())  # the later recorded of a day
+        .limit(1)
+        .correlate(_RESIDENT)
+        .scalar_subquery()
+    )
+    held = sa.select(*_MEETING_COLUMNS).where(
+        _MEETING.c.id.in_(sa.select(latest).where(_living_in(span)))
+    )
+    planned = (
+        sa.select(*_MEETING_COLUMNS)
+        .join(_RESIDENT, sa.and_(_RESIDENT.c.id == _MEETING.c.resident_id, _living_in(span)))
+        .where(_MEETING.c.status == PLANNED, _MEETING.c.resident_id.between(*span))
+    )
+    return sa.union_all(held, planned)
+
+
 def _milestones_statement(ids: Sequence[int] | None) -> sa.Select[Any]:
     return _in_scope(
         sa.select(
@@ -234,23 +265,28 @@ class StatusRepository:
         return rows
 
     def meetings_for(
-        self, resident_ids: list[int] | None
+        self, resident_ids: list[int] | None, *, span: tuple[int, int] | None = None
     ) -> dict[int, tuple[MeetingFacts | None, MeetingFacts | None]]:
         """Return (latest held, planned) meeting with its ticked steps, per resident.
 
-        For the residents living here when None, else for the ids given; a resident with
-        neither meeting is left out (look up with .get(id, (None, None))). One query per
-        chunk of residents, whatever their number.
+        For the residents living here when None, else for the ids given, or (span) for those
+        living here with an id from span[0] to span[1]; a resident with neither meeting is
+        left out (look up with .get(id, (None, None))). One query per chunk of residents,
+        whatever their number.
         """
         held: dict[int, MeetingFacts] = {}
         planned: dict[int, MeetingFacts] = {}
         nothing: frozenset[str] = frozenset()
-        for meeting_id, resident_id, meeting_on, state, done in self._bulk(
-            _meetings_statement, resident_ids
-        ):
-            facts = MeetingFacts(
-                meeting_id, meeting_on, frozenset(done.split(",")) if done else nothing
-            )
+        if span is not None:
+            rows = self.session.connection().execute(_span_meetings_statement(span)).all()
+        else:
+            rows = self._bulk(_meetings_statement, resident_ids)
+        ticked: dict[str, frozenset[str]] = {}  # few different sets of ticked steps
+        for meeting_id, resident_id, meeting_on, state, done in rows:
+            steps = nothing
+            if done:
+                steps = ticked.get(done) or ticked.setdefault(done, frozenset(done.split(",")))
+            facts = MeetingFacts(meeting_id, meeting_on, steps)
             if state == PLANNED:
                 planned[resident_id] = facts
             else:

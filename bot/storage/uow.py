@@ -17,6 +17,7 @@ from bot.storage.goal_repositories import (
     GoalRepository,
     ScoreRepository,
 )
+from bot.storage.onboarding_repositories import OnboardingRepository
 from bot.storage.reminder_repositories import ReminderRepository
 from bot.storage.repositories import (
     AuditRepository,
@@ -65,6 +66,7 @@ class UnitOfWork:
         self.evaluation_drafts = EvaluationDraftRepository(session)
         self.status = StatusRepository(session)
         self.reminders = ReminderRepository(session)
+        self.onboarding = OnboardingRepository(session)
         return self
 
     def __exit__(

@@ -17,6 +17,7 @@ from bot.texts import (
     evaluations,
     goals,
     notes,
+    onboarding,
     plans,
     reminders,
     residents,
@@ -59,6 +60,7 @@ CATALOGUE: dict[str, tuple[str, str]] = _merge(
     reminders.TEXTS,
     status.TEXTS,
     settings.TEXTS,
+    onboarding.TEXTS,
 )
 
 

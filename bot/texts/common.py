@@ -102,12 +102,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/beboere – se, tilføj, ret og fraflyt beboere\n"
         "/kontaktteam NAVN – vælg beboerens kontaktteam\n"
         "/statusmoede NAVN – planlæg, flyt eller afslut et statusmøde\n"
-        "/inviter – lav et invitationslink til en kollega",
+        "/inviter – lav et invitationslink til en kollega eller en vikar\n"
+        "/vikarer – vikarernes tjekliste, adgang og forfaldne trin",
         "<b>For leaders</b>\n"
         "/beboere – see, add, edit and move out residents\n"
         "/kontaktteam NAME – choose the resident's kontaktteam\n"
         "/statusmoede NAME – plan, move or close a status meeting\n"
-        "/inviter – make an invite link for a colleague",
+        "/inviter – make an invite link for a colleague or a substitute\n"
+        "/vikarer – the substitutes' checklists, access and overdue steps",
     ),
     "role.medarbejder": ("Medarbejder", "Staff member"),
     "role.afdelingsleder": ("Afdelingsleder", "Department leader"),

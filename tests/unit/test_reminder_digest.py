@@ -18,6 +18,7 @@ from telegram import InlineKeyboardMarkup
 import bot.reminders.digest as digest_module
 from bot.clock import FixedClock
 from bot.domain.goals import EvaluationInterval, IntervalUnit
+from bot.domain.onboarding import StepOwner
 from bot.fakeapi import MAX_TEXT_LENGTH, parse_html
 from bot.handlers.callbacks import MAX_CALLBACK_BYTES, ReminderPress
 from bot.reminders.digest import (
@@ -34,8 +35,9 @@ from bot.reminders.digest import (
     title,
     when,
 )
+from bot.reminders.onboarding import StepFact, access_item, step_item
 from bot.reminders.rules import (
-    RULE_BIRTHDAY_18,
+    INFORMATIONAL,
     RULE_CODES,
     RULE_GOAL_EVALUATION,
     RULE_MANDATORY_GOALS,
@@ -104,7 +106,22 @@ def all_items(name: str = "Mia", goal_text: str = "Mia taler i hele sætninger")
     """One item of every rule (the status meeting to plan from a second, unplanned self)."""
     items = due_items(resident(name=name, goal_text=goal_text), TODAY, 5000)
     unplanned = resident(name=name, goal_text=goal_text, planned=False)
-    return items + [i for i in due_items(unplanned, TODAY, 5000) if i.rule == "status_meeting"]
+    items += [i for i in due_items(unplanned, TODAY, 5000) if i.rule == "status_meeting"]
+    return items + onboarding_items(TODAY)
+
+
+def onboarding_items(due: date) -> list[DueItem]:
+    """A substitute's own step, a step the leaders confirm, and the end of access (issue 5)."""
+    leaders = {7: (1, 2)}
+    own = StepFact(
+        BIG - 4, 9, "Peter", "E-learning: Lov om voksenansvar", StepOwner.VIKAR, due, (7,)
+    )
+    confirm = replace(own, step_id=BIG - 5, title="Introforløb", owner=StepOwner.LEDER)
+    return [
+        step_item(own, leaders),
+        step_item(confirm, leaders),
+        access_item(BIG - 6, "Peter", due),
+    ]
 
 
 def test_the_resident_has_an_item_of_every_rule() -> None:
@@ -155,6 +172,7 @@ def test_every_buttons_data_parses_back_to_its_item_and_fits_64_bytes(rule: str,
                 "evaluate": "Evaluer nu",
                 "tick": "Udført",
                 "done": "Udført",
+                "step": "Udført",
                 "schedule": "Planlæg",
                 "plan": "Se plan",
                 "day": "Udsæt 1 dag",
@@ -166,6 +184,7 @@ def test_every_buttons_data_parses_back_to_its_item_and_fits_64_bytes(rule: str,
             {
                 "evaluate": "Evaluate now",
                 "tick": "Done",
+                "step": "Done",
                 "done": "Done",
                 "schedule": "Schedule",
                 "plan": "See plan",
@@ -186,7 +205,7 @@ def test_each_item_has_its_action_and_the_two_snoozes_the_birthday_none(
     assert len(blocks) == len(items)
     by_number = {int(row[0].text.split(".")[0]): row for row in rows}
     for number, shown in enumerate(items, start=1):
-        if shown.rule == RULE_BIRTHDAY_18:
+        if shown.rule in INFORMATIONAL:  # the 18th birthday, a substitute's access end
             assert number not in by_number
             continue
         row = by_number[number]
@@ -198,7 +217,7 @@ def test_each_item_has_its_action_and_the_two_snoozes_the_birthday_none(
         assert [b.callback_data for b in row] == [
             press(action, shown) for action in ("a", "d", "w")
         ]
-    assert len(rows) == len(items) - 1
+    assert len(rows) == len(items) - len(INFORMATIONAL)
 
 
 # --- the "when" lines -----------------------------------------------------------------------------

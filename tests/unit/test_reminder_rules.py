@@ -11,7 +11,9 @@ from typing import get_args
 import pytest
 
 from bot.domain.goals import EvaluationInterval, IntervalUnit, add_months
+from bot.domain.onboarding import StepOwner
 from bot.reminders import rules
+from bot.reminders.onboarding import StepFact, access_item, step_item
 from bot.reminders.rules import (
     DueItem,
     GoalFacts,
@@ -570,9 +572,17 @@ def test_every_rule_has_an_action_and_every_item_a_literal_action() -> None:
         for facts in _residents_covering_every_rule()
         for item in due_items(facts, D(2026, 9, 1), horizon_days=3650)
     ]
-    assert {item.rule for item in items} == set(rules.ACTIONS)  # and a new rule firing here
-    assert all(item.action in get_args(rules.Action) for item in items)
+    # ... and a new rule firing here (onboarding items come from bot.reminders.onboarding)
+    assert {item.rule for item in items} == set(rules.ACTIONS) - rules.ONBOARDING_RULES
     assert all(item.resident_id == 42 for item in items)
+    fact = StepFact(5, 9, "Peter", "Introforløb", StepOwner.VIKAR, D(2026, 9, 1), (7,))
+    items += [
+        step_item(fact, {7: (1,)}),
+        step_item(replace(fact, owner=StepOwner.LEDER), {7: (1,)}),
+        access_item(9, "Peter", D(2026, 9, 30)),
+    ]
+    assert {item.rule for item in items} == set(rules.ACTIONS)
+    assert all(item.action in get_args(rules.Action) for item in items)
     assert all(item.title_key == f"reminders.{item.rule}" for item in items)
     assert all(item.subject == rules.subject_of(item.rule, item.subject_id) for item in items)
 
