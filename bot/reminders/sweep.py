@@ -44,7 +44,7 @@ from bot.clock import Clock
 from bot.domain.calendar import within_hours
 from bot.reminders.digest import Entry, digest, title
 from bot.reminders.facts import facts_in_chunks
-from bot.reminders.onboarding import StepFact, access_item, leaders_of, step_item
+from bot.reminders.onboarding import access_item, leaders_of, step_item
 from bot.reminders.rules import (
     INFORMATIONAL,
     ONBOARDING_RULES,
@@ -253,13 +253,9 @@ class ReminderEngine:
         collecting = gc.isenabled()
         gc.disable()  # as in plan(): many objects, no cycles
         try:
-            # d[:5] is d.key without a call
-            fresh = [(d[:5], d) for d in plan.deliveries if d[:5] not in known]
-            # The last plan's keys go before this plan's are gathered: one set at a time (if
-            # the write below fails, the next sweep only tries every row once more).
-            self._known = None
-            del known
-            planned = {d[:5] for d in plan.deliveries}
+            planned = {d[:5] for d in plan.deliveries}  # d[:5] is d.key, without a call
+            new = planned - known  # most sweeps: nothing
+            fresh = [(d[:5], d) for d in plan.deliveries if d[:5] in new] if new else []
         finally:
             if collecting:
                 gc.enable()
@@ -639,18 +635,9 @@ def _plan_onboarding(
     until = today + timedelta(days=horizon)
     items: list[tuple[DueItem, tuple[int, ...], tuple[int, ...]]] = []
     for step in uow.onboarding.open_steps(until, today):
-        fact = StepFact(
-            step.step_id,
-            step.staff_id,
-            step.name,
-            step.title,
-            step.owner,
-            step.due_on,
-            step.department_ids,
-        )
         items.append(
             (
-                step_item(fact, department_leaders),
+                step_item(step, department_leaders),
                 leaders_of(step.department_ids, department_leaders),
                 step.department_ids,
             )

@@ -234,16 +234,7 @@ def _my_onboarding(uow: UnitOfWork, actor: Actor, today: date, days: int) -> lis
     leaders = uow.reminders.department_leaders(today)
     found: list[Entry] = []
     for step in uow.onboarding.open_steps(today + timedelta(days=days), today):
-        fact = StepFact(
-            step.step_id,
-            step.staff_id,
-            step.name,
-            step.title,
-            step.owner,
-            step.due_on,
-            step.department_ids,
-        )
-        item = step_item(fact, leaders)
+        item = step_item(step, leaders)
         mine = actor.staff_id in item.responsible
         escalated = actor.staff_id in leaders_of(step.department_ids, leaders) and escalates(
             item.rule, item.due, today

@@ -7,7 +7,7 @@ read (open_steps) is one query for everybody, never one per substitute.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from bot.domain.access import Role
 from bot.domain.onboarding import StepFacts, StepOwner, StepTemplate
+from bot.reminders.onboarding import StepFact
 from bot.storage.models import (
     BriefRead,
     DiaryNote,
@@ -59,19 +60,6 @@ class SubstituteRow:
     agency: bool
     access_ends_on: date | None
     active: bool
-    department_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class OpenStep:
-    """An open step of a substitute who still has access: what the reminder sweep needs."""
-
-    step_id: int
-    staff_id: int
-    name: str
-    title: str
-    owner: StepOwner
-    due_on: date
     department_ids: tuple[int, ...]
 
 
@@ -297,7 +285,7 @@ class OnboardingRepository:
         """Return a step by id (locked against a second tick when asked)."""
         return self.session.get(OnboardingStep, step_id, with_for_update=lock)
 
-    def open_steps(self, until: date, today: date) -> list[OpenStep]:
+    def open_steps(self, until: date, today: date) -> list[StepFact]:
         """Return the open steps due by `until` of substitutes who have access today."""
         stmt = (
             sa.select(
@@ -320,18 +308,13 @@ class OnboardingRepository:
             )
             .order_by(_STEP.c.id, _STAFF_DEPARTMENT.c.department_id)
         )
-        found: dict[int, OpenStep] = {}
+        found: dict[int, StepFact] = {}
         departments: dict[int, list[int]] = {}
         for sid, staff_id, name, title, owner, due, dep in self.session.connection().execute(stmt):
             departments.setdefault(sid, []).append(dep)
             if sid not in found:
-                found[sid] = OpenStep(sid, staff_id, name, title, StepOwner(owner), due, ())
-        return [
-            OpenStep(
-                s.step_id, s.staff_id, s.name, s.title, s.owner, s.due_on, tuple(departments[i])
-            )
-            for i, s in found.items()
-        ]
+                found[sid] = StepFact(sid, staff_id, name, title, StepOwner(owner), due, ())
+        return [replace(s, department_ids=tuple(departments[i])) for i, s in found.items()]
 
     def access_ending(self, first: date, last: date) -> list[tuple[int, str, date]]:
         """Return (staff id, name, last day) of substitutes whose access ends between two days."""
