@@ -192,6 +192,7 @@ class ReminderEngine:
         self.lease = lease
         self.token = token or uuid.uuid4().hex
         self._known: set[tuple[str, str, date, str, int]] | None = None
+        self._kept: KeptPlans | None = None  # each resident's part of the last plan
         self._running = asyncio.Lock()
 
     # --- 1. plan ----------------------------------------------------------------------------
@@ -214,10 +215,9 @@ class ReminderEngine:
             # Each resident's part of the last plan: the next sweep, minutes later, mostly
             # meets the same facts and gives it again without running the rules (it is only
             # valid for the same day and snoozes; a new day or snooze starts afresh).
-            kept: KeptPlans | None = getattr(self, "_kept", None)
+            kept = self._kept
             if kept is None or kept[0] != (today, snoozed, ended):
-                kept = ((today, snoozed, ended), {})
-                self._kept: KeptPlans = kept
+                kept = self._kept = ((today, snoozed, ended), {})
             # The plan is a few hundred thousand objects and none in a cycle: without the
             # cyclic collector, which would walk them (and the whole process) again and again.
             collecting = gc.isenabled()

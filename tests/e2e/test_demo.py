@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +39,8 @@ from bot.storage.models import (
     StatusMeeting,
 )
 
+# Every test runs in an empty directory: a demo that ignored folder= would show up there.
+pytestmark = pytest.mark.usefixtures("no_default_folder")
 ROOT = Path(__file__).resolve().parents[2]
 BUTTON_LINE = re.compile(r"^  \[\d+\] ")
 BUTTON_CELL = re.compile(r"\[(\d+)\] (.+?)(?=   \[\d+\] |$)")
@@ -154,22 +156,6 @@ def typed_notes(folder: Path) -> list[DiaryNote]:
     """Return the notes written in the chat (the seeded history has no source message)."""
     notes = rows(folder, DiaryNote, col(DiaryNote.source_message_id).is_not(None))
     return sorted(notes, key=lambda note: note.id or 0)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """Where this test's demo keeps its database and files, as data/ is for `make run`."""
-    return tmp_path / "data"
-
-
-@pytest.fixture(autouse=True)
-def no_default_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Run every test in an empty directory: a demo that ignored folder= would show up here."""
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    yield
-    assert list(work.iterdir()) == []
 
 
 def test_a_session_registers_saves_lists_and_edits_notes(folder: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,8 +18,16 @@ import pytest
 from bot import demo
 from bot.demo import run_demo
 from bot.storage.models import BriefRead, OnboardingStep, Staff
-from tests.e2e.test_demo import ScriptedInput, goodbye, press, rows, run
+from tests.e2e.test_demo import (
+    ScriptedInput,
+    goodbye,
+    press,
+    rows,
+    run,
+)
 
+# Every test runs in an empty directory: a demo that ignored folder= would show up there.
+pytestmark = pytest.mark.usefixtures("no_default_folder")
 DAY = date(2026, 11, 22)  # a Sunday; the demo clock keeps running, so the run may end on the 23rd
 CODE = re.compile(r"/start ([\w-]{32})")
 ACCESS_ENDS = re.compile(r"python -m bot demo --today (\d{4}-\d\d-\d\d)")
@@ -53,22 +60,6 @@ def after(output: str, marker: str) -> str:
     """Return the output after the last occurrence of marker."""
     assert marker in output, f"{marker!r} not in the output"
     return output.rsplit(marker, 1)[1]
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """Where this test's demo keeps its database and files, as data/ is for `make run`."""
-    return tmp_path / "data"
-
-
-@pytest.fixture(autouse=True)
-def no_default_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Run every test in an empty directory: a demo that ignored folder= would show up here."""
-    work = tmp_path / "cwd"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    yield
-    assert list(work.iterdir()) == []
 
 
 def test_the_substitute_story_in_the_demo(folder: Path) -> None:

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.clock import FixedClock
+from bot.config import Settings
 from bot.storage.db import create_db_engine, upgrade
 from bot.storage.uow import UnitOfWorkFactory
 from tests.pgserver import PostgresServer
+from tests.tg import BotHarness
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -74,3 +78,36 @@ def empty_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[En
 def make_uow(backend: Engine) -> UnitOfWorkFactory:
     """Units of work on the test's backend, as the application hands them to use cases."""
     return UnitOfWorkFactory(backend)
+
+
+# High enough that 500 messages do not wait seconds for the overall limit; the limiter (and its
+# retries of 429 answers) is still PTB's AIORateLimiter.
+MAX_RATE = 1000.0
+
+
+def settings_for(url: str, **changes: Any) -> Settings:
+    """Settings of a bot on this database: no token, no .env, a generous overall rate."""
+    return Settings(
+        _env_file=None,
+        database_url=url,
+        telegram_bot_token=None,
+        telegram_overall_max_rate=MAX_RATE,
+        **changes,
+    )
+
+
+@pytest.fixture
+def url(backend: Engine) -> str:
+    """The URL of this test's migrated database (SQLite file or PostgreSQL database)."""
+    return backend.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+async def harness(url: str, clock: FixedClock) -> AsyncIterator[BotHarness]:
+    """The real application on the fake Bot API, on this test's backend (the reminder tests)."""
+    h = BotHarness(settings_for(url), clock)
+    await h.start()
+    try:
+        yield h
+    finally:
+        await h.stop()

@@ -16,12 +16,11 @@ falls inside a scenario.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
@@ -40,7 +39,6 @@ from tests.storage.test_reminder_sweep import (
     Row,
     at,
     buttons_by_number,
-    settings_for,
     sweep,
 )
 from tests.tg import BotHarness
@@ -63,22 +61,6 @@ CONFIRM = "onboarding_confirm"
 
 
 # --- the world ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def url(backend: Engine) -> str:
-    """The URL of this test's migrated database (SQLite file or PostgreSQL database)."""
-    return backend.url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-async def harness(url: str, clock: FixedClock) -> AsyncIterator[BotHarness]:
-    h = BotHarness(settings_for(url), clock)
-    await h.start()
-    try:
-        yield h
-    finally:
-        await h.stop()
 
 
 @pytest.fixture

@@ -23,13 +23,11 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, TelegramError, TimedOut
 
 from bot.clock import FixedClock
-from bot.config import Settings
 from bot.domain.access import Role
 from bot.domain.calendar import ReminderHours, is_public_holiday
 from bot.fakeapi import StoredMessage
@@ -51,13 +49,11 @@ from bot.storage.models import (
 )
 from bot.storage.uow import UnitOfWorkFactory
 from tests import factories
+from tests.storage.conftest import settings_for
 from tests.tg import BotHarness
 
 TZ = ZoneInfo("Europe/Copenhagen")
 ALL_DAYS = ReminderHours(weekends=True, holidays=True)
-# High enough that 500 messages do not wait seconds for the overall limit; the limiter (and its
-# retries of 429 answers) is still PTB's AIORateLimiter.
-MAX_RATE = 1000.0
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -313,32 +309,6 @@ def bot_of(h: BotHarness) -> Bot:
 
 async def sweep(h: BotHarness) -> SweepReport:
     return await engine_of(h).sweep(bot_of(h))
-
-
-def settings_for(url: str, **changes: Any) -> Settings:
-    return Settings(
-        _env_file=None,
-        database_url=url,
-        telegram_bot_token=None,
-        telegram_overall_max_rate=MAX_RATE,
-        **changes,
-    )
-
-
-@pytest.fixture
-def url(backend: Engine) -> str:
-    """The URL of this test's migrated database (SQLite file or PostgreSQL database)."""
-    return backend.url.render_as_string(hide_password=False)
-
-
-@pytest.fixture
-async def harness(url: str, clock: FixedClock) -> AsyncIterator[BotHarness]:
-    h = BotHarness(settings_for(url), clock)
-    await h.start()
-    try:
-        yield h
-    finally:
-        await h.stop()
 
 
 @pytest.fixture
