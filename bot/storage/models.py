@@ -297,6 +297,18 @@ class Goal(SQLModel, table=True):
             name="ck_goal_interval",
         ),
         sa.CheckConstraint("version >= 1", name="ck_goal_version"),
+        # The reminder sweep's filter, answered from the index (migration 0008).
+        sa.Index(
+            "ix_goal_due",
+            "resident_id",
+            "status",
+            "next_evaluation_on",
+            "last_evaluated_on",
+            "interval_count",
+            "interval_unit",
+        ),
+        # The sweep: which mandatory areas a resident's active goals cover (0008).
+        sa.Index("ix_goal_mandatory", "resident_id", "mandatory_area", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -314,6 +326,9 @@ class Goal(SQLModel, table=True):
     ended_on: date | None = Field(default=None)
     end_reason: str | None = Field(default=None, max_length=GOAL_TEXT_MAX)
     next_evaluation_on: date | None = Field(default=None)
+    last_evaluated_on: date | None = Field(default=None)
+    """The latest evaluation of the goal as a whole: kept by the database (a trigger on
+    evaluation, migration 0008), read by the reminder sweep; the code never writes it."""
     version: int = Field(default=1)
     created_at: datetime = _ts()
     created_by_id: int | None = Field(default=None, foreign_key="staff.id")
@@ -337,6 +352,7 @@ class SubGoal(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint(_ENDED_ON_MATCHES_STATUS, name="ck_sub_goal_status"),
         sa.CheckConstraint("version >= 1", name="ck_sub_goal_version"),
+        sa.Index("ix_sub_goal_due", "goal_id", "status", "next_evaluation_on", "last_evaluated_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -350,6 +366,8 @@ class SubGoal(SQLModel, table=True):
     ended_on: date | None = Field(default=None)
     end_reason: str | None = Field(default=None, max_length=GOAL_TEXT_MAX)
     next_evaluation_on: date | None = Field(default=None)
+    last_evaluated_on: date | None = Field(default=None)
+    """The latest evaluation of the sub-goal, kept by the database as Goal's."""
     version: int = Field(default=1)
     created_at: datetime = _ts()
     created_by_id: int | None = Field(default=None, foreign_key="staff.id")
@@ -483,6 +501,8 @@ class StatusMeeting(SQLModel, table=True):
             postgresql_where=sa.text("status = 'planned'"),
         ),
         sa.Index("ix_status_meeting_resident_date", "resident_id", "meeting_on"),
+        # The reminder sweep: each resident's latest held meeting, from the index alone (0008).
+        sa.Index("ix_status_meeting_held", "resident_id", "status", "meeting_on", "id"),
         sa.CheckConstraint(
             "status IN ('planned', 'held', 'cancelled')", name="ck_status_meeting_status"
         ),

@@ -23,7 +23,6 @@ from bot.domain.calendar import DEFAULT_HOURS, ReminderHours
 from bot.storage.models import (
     ContactTeamMember,
     Department,
-    Evaluation,
     Goal,
     ReminderDelivery,
     ReminderPerson,
@@ -52,7 +51,6 @@ _STAFF_DEPARTMENT = _table(StaffDepartment)
 _TEAM = _table(ContactTeamMember)
 _GOAL = _table(Goal)
 _SUB_GOAL = _table(SubGoal)
-_EVALUATION = _table(Evaluation)
 _MEETING = _table(StatusMeeting)
 _MILESTONE = _table(ResidentMilestone)
 
@@ -110,29 +108,19 @@ def _scoped(
     return query
 
 
-def _last_evaluated(evaluation_of: sa.ColumnElement[bool]) -> sa.ScalarSelect[Any]:
-    """The latest evaluation day of a goal (as a whole) or a sub-goal, NULL if none.
-
-    The last entry of the index, not max(): SQLite runs it in a good quarter fewer steps.
-    """
-    return (
-        sa.select(_EVALUATION.c.evaluated_on)
-        .where(evaluation_of)
-        .order_by(_EVALUATION.c.evaluated_on.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def _can_be_due(
     next_on: sa.ColumnElement[date],
-    evaluation_of: sa.ColumnElement[bool],
+    last_evaluated_on: sa.ColumnElement[date],
     due_by: date,
     evaluated_after: date,
 ) -> sa.ColumnElement[bool]:
     """No next date, a next date by due_by, or no evaluation after evaluated_after."""
-    evaluated_since = sa.exists().where(evaluation_of, _EVALUATION.c.evaluated_on > evaluated_after)
-    return sa.or_(next_on.is_(None), next_on <= due_by, ~evaluated_since)
+    return sa.or_(
+        next_on.is_(None),
+        next_on <= due_by,
+        last_evaluated_on.is_(None),
+        last_evaluated_on <= evaluated_after,
+    )
 
 
 def _active_staff(today: date) -> sa.ColumnElement[bool]:
@@ -197,7 +185,7 @@ class ReminderRepository:
         latest = [
             sa.select(_MILESTONE.c.done_on)
             .where(_MILESTONE.c.resident_id == _RESIDENT.c.id, _MILESTONE.c.kind == kind)
-            .order_by(_MILESTONE.c.done_on.desc())  # the index's last entry (as _last_evaluated)
+            .order_by(_MILESTONE.c.done_on.desc())  # the index's last entry, not max()
             .limit(1)
             .scalar_subquery()
             for kind in milestones
@@ -294,7 +282,6 @@ class ReminderRepository:
         With due_by and evaluated_after, only the goals with no next date, a next date on or
         before due_by, or no evaluation after evaluated_after; the others are not read.
         """
-        of_goal = sa.and_(_EVALUATION.c.goal_id == _GOAL.c.id, _EVALUATION.c.sub_goal_id.is_(None))
         query = sa.select(
             _GOAL.c.id,
             _GOAL.c.resident_id,
@@ -303,11 +290,13 @@ class ReminderRepository:
             _GOAL.c.next_evaluation_on,
             _GOAL.c.interval_count,
             _GOAL.c.interval_unit,
-            _last_evaluated(of_goal),
+            _GOAL.c.last_evaluated_on,
         ).where(_GOAL.c.status == "active")
         if due_by is not None and evaluated_after is not None:
             query = query.where(
-                _can_be_due(_GOAL.c.next_evaluation_on, of_goal, due_by, evaluated_after)
+                _can_be_due(
+                    _GOAL.c.next_evaluation_on, _GOAL.c.last_evaluated_on, due_by, evaluated_after
+                )
             )
         return list(
             self.session.connection().execute(_scoped(query, _GOAL.c.resident_id, ids, span)).all()
@@ -324,7 +313,6 @@ class ReminderRepository:
         """(id, resident_id, text, created_at, next_evaluation_on, the goal's interval_count
         and interval_unit, last evaluation day) of active sub-goals of active goals; due_by and
         evaluated_after as in active_goals."""
-        of_sub_goal = _EVALUATION.c.sub_goal_id == _SUB_GOAL.c.id
         query = (
             sa.select(
                 _SUB_GOAL.c.id,
@@ -334,14 +322,19 @@ class ReminderRepository:
                 _SUB_GOAL.c.next_evaluation_on,
                 _GOAL.c.interval_count,
                 _GOAL.c.interval_unit,
-                _last_evaluated(of_sub_goal),
+                _SUB_GOAL.c.last_evaluated_on,
             )
             .join(_GOAL, _GOAL.c.id == _SUB_GOAL.c.goal_id)
             .where(_SUB_GOAL.c.status == "active", _GOAL.c.status == "active")
         )
         if due_by is not None and evaluated_after is not None:
             query = query.where(
-                _can_be_due(_SUB_GOAL.c.next_evaluation_on, of_sub_goal, due_by, evaluated_after)
+                _can_be_due(
+                    _SUB_GOAL.c.next_evaluation_on,
+                    _SUB_GOAL.c.last_evaluated_on,
+                    due_by,
+                    evaluated_after,
+                )
             )
         return list(
             self.session.connection().execute(_scoped(query, _GOAL.c.resident_id, ids, span)).all()

@@ -650,6 +650,83 @@ def test_evaluation_last_for_goal_and_sub_goal(
         assert (fetched.progress, fetched.created_at) == ("Det går fremad", NOW)
 
 
+def _last_days(engine: Engine, goal_id: int, sub_id: int) -> tuple[date | None, date | None]:
+    with engine.connect() as conn:
+        goal_day = conn.execute(
+            sa.select(col(Goal.last_evaluated_on)).where(col(Goal.id) == goal_id)
+        ).scalar_one()
+        sub_day = conn.execute(
+            sa.select(col(SubGoal.last_evaluated_on)).where(col(SubGoal.id) == sub_id)
+        ).scalar_one()
+    return goal_day, sub_day
+
+
+def test_last_evaluated_on_is_kept_by_the_database(
+    backend: Engine, make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    # The reminder sweep reads goal/sub_goal.last_evaluated_on instead of the evaluations; the
+    # triggers of migration 0008 keep it equal to the latest evaluated_on, whoever writes.
+    goal_id = goal_factories.goal(make_uow, world.resident, NOW)
+    sub_id = goal_factories.sub_goal(make_uow, goal_id, NOW)
+    assert _last_days(backend, goal_id, sub_id) == (None, None)
+
+    with make_uow() as uow:
+        newest = uow.evaluations.add(_evaluation(world, goal_id, evaluated_on=date(2026, 11, 20)))
+        older = uow.evaluations.add(_evaluation(world, goal_id, evaluated_on=date(2026, 8, 20)))
+        uow.evaluations.add(
+            _evaluation(world, goal_id, sub_goal_id=sub_id, evaluated_on=date(2026, 11, 22))
+        )
+        uow.commit()
+    # Added later but evaluated earlier changes nothing; a sub-goal's day is not the goal's.
+    assert _last_days(backend, goal_id, sub_id) == (date(2026, 11, 20), date(2026, 11, 22))
+
+    table = Evaluation.__table__  # type: ignore[attr-defined]
+    with backend.begin() as conn:
+        conn.execute(
+            sa.update(table).where(table.c.id == newest.id).values(evaluated_on=date(2026, 7, 1))
+        )
+    assert _last_days(backend, goal_id, sub_id) == (date(2026, 8, 20), date(2026, 11, 22))
+    with backend.begin() as conn:
+        conn.execute(sa.delete(table).where(table.c.id == older.id))
+        conn.execute(sa.delete(table).where(table.c.sub_goal_id == sub_id))
+    assert _last_days(backend, goal_id, sub_id) == (date(2026, 7, 1), None)
+
+
+def test_last_evaluated_on_keeps_the_later_day_when_two_commit_out_of_order(
+    backend: Engine, make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    # The later day is inserted and committed first while the earlier one waits for its lock
+    # (PostgreSQL: the goal row; SQLite: the database); the earlier one must not win.
+    goal_id = goal_factories.goal(make_uow, world.resident, NOW)
+    sub_id = goal_factories.sub_goal(make_uow, goal_id, NOW)
+    table = Evaluation.__table__  # type: ignore[attr-defined]
+
+    def values(day: date) -> dict[str, object]:
+        row = _evaluation(world, goal_id, evaluated_on=day)
+        return {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
+
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with backend.begin() as conn:
+                conn.execute(sa.insert(table).values(values(date(2026, 11, 1))))
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    with backend.begin() as conn:
+        conn.execute(sa.insert(table).values(values(date(2026, 11, 20))))
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        waiting.join(0.5)  # it blocks on the first one's lock until the commit below
+        assert waiting.is_alive()
+    waiting.join(JOIN_TIMEOUT)
+    assert not waiting.is_alive()
+    assert errors == []
+    assert _count(backend, Evaluation, col(Evaluation.goal_id) == goal_id) == 2
+    assert _last_days(backend, goal_id, sub_id) == (date(2026, 11, 20), None)
+
+
 def test_evaluation_is_marked_transferred_once(
     backend: Engine, make_uow: UnitOfWorkFactory, world: PlanWorld
 ) -> None:
