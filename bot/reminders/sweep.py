@@ -137,6 +137,12 @@ class SweepPlan:
     overdue_by_department: dict[int, list[DueItem]] = field(default_factory=dict)
     department_names: dict[int, str] = field(default_factory=dict)
     residents: int = 0
+    # The deliveries the last recorded plan did not have (all of them when there is none):
+    # what record() must write. The others are in the ledger already.
+    fresh: list[Delivery] = field(default_factory=list)
+    generation: int = 0  # which of the engine's plans this is
+    after_recorded: bool = False  # the engine's plan before this one was recorded
+    resident_deliveries: int = 0  # deliveries[:this] come from the residents' parts
 
     def __post_init__(self) -> None:
         self.live = LiveKeys(self.deliveries)
@@ -191,8 +197,12 @@ class ReminderEngine:
         self.texts = texts
         self.lease = lease
         self.token = token or uuid.uuid4().hex
-        self._known: set[tuple[str, str, date, str, int]] | None = None
         self._kept: KeptPlans | None = None  # each resident's part of the last plan
+        self._plans = 0  # plans made
+        self._recorded = 0  # the last plan recorded, if it is the last one made
+        # The keys of the last recorded plan's deliveries that belong to no resident's part
+        # (onboarding, the weekly overview): few, so record() compares them the simple way.
+        self._others: set[tuple[str, str, date, str, int]] = set()
         self._running = asyncio.Lock()
 
     # --- 1. plan ----------------------------------------------------------------------------
@@ -200,7 +210,11 @@ class ReminderEngine:
     def plan(self, now: datetime) -> SweepPlan:
         """Compute today's items and deliveries from the database (read-only)."""
         today = now.astimezone(self.tz).date()
-        plan = SweepPlan(today=today, now=now)
+        # The kept parts are in the ledger only when the plan they come from was recorded; a
+        # plan made and not recorded (a failed sweep) makes every delivery fresh again.
+        recorded = self._plans > 0 and self._recorded == self._plans
+        self._plans += 1
+        plan = SweepPlan(today=today, now=now, generation=self._plans, after_recorded=recorded)
         horizon = max_heads_up_days()
         leaders: dict[int, tuple[int, ...]] = {}
         with self.uow(read_only=True) as uow:
@@ -222,14 +236,23 @@ class ReminderEngine:
             # cyclic collector, which would walk them (and the whole process) again and again.
             collecting = gc.isenabled()
             gc.disable()
+            seen: set[int] = set()
             try:
                 for facts in facts_in_chunks(uow, self.tz, within, PLAN_CHUNK):
                     plan.residents += len(facts)
-                    _plan_residents(plan, facts, within, snoozed, ended, leaders, kept[1])
+                    seen.update(resident.resident_id for resident in facts)
+                    _plan_residents(
+                        plan, facts, within, snoozed, ended, leaders, kept[1], recorded=recorded
+                    )
                     del facts
             finally:
                 if collecting:
                     gc.enable()
+            # Only this plan's parts are kept: one of a resident who has left the plan may come
+            # from a plan that was never recorded, and must not pass for recorded later.
+            for gone in kept[1].keys() - seen:
+                del kept[1][gone]
+        plan.resident_deliveries = len(plan.deliveries)
         with self.uow(read_only=True) as uow:
             _plan_onboarding(plan, uow, today, horizon, snoozed, ended, leaders)
         # The weekly overview is written on Mondays; one not yet delivered stays live all week.
@@ -245,20 +268,19 @@ class ReminderEngine:
     def record(self, plan: SweepPlan, now: datetime) -> int:
         """Write the plan's new deliveries to the outbox; return how many were new.
 
-        The unique key is the guard; the cache only saves writing again what this process
-        wrote in its last sweep. It holds one plan's keys (not every key ever), so it stays
-        the size of a day's reminders; the first sweep of a process meets the unique key.
+        The unique key is the guard. What is written: plan.fresh, the residents' deliveries
+        that the last recorded plan did not have (plan() compares each resident's part with
+        the one it replaces, so a sweep that meets the same facts writes nothing), and those
+        of onboarding and the weekly overview that the last recorded plan did not have. The
+        first sweep of a process writes everything and meets the unique key.
         """
-        known = self._known or set()
-        collecting = gc.isenabled()
-        gc.disable()  # as in plan(): many objects, no cycles
-        try:
-            planned = {d[:5] for d in plan.deliveries}  # d[:5] is d.key, without a call
-            new = planned - known  # most sweeps: nothing
-            fresh = [(d[:5], d) for d in plan.deliveries if d[:5] in new] if new else []
-        finally:
-            if collecting:
-                gc.enable()
+        others = plan.deliveries[plan.resident_deliveries :]
+        known = self._others if plan.after_recorded else set()
+        unique = {d[:5]: d for d in plan.fresh}  # d[:5] is d.key, without a call
+        for delivery in others:
+            if delivery[:5] not in known:
+                unique[delivery[:5]] = delivery
+        fresh = list(unique.items())
         # In key order, so two processes inserting overlapping rows lock them in the same
         # order on PostgreSQL and cannot deadlock.
         fresh.sort(key=itemgetter(0))
@@ -268,7 +290,9 @@ class ReminderEngine:
                 chunk = fresh[start : start + INSERT_CHUNK]
                 written += uow.reminders.record((_row(d) for _, d in chunk), now)
             uow.commit()
-        self._known = planned
+        if plan.generation == self._plans:
+            self._recorded = plan.generation
+            self._others = {d[:5] for d in others}
         return written
 
     # --- 3. deliver -------------------------------------------------------------------------
@@ -580,19 +604,24 @@ def _plan_residents(
     ended: Mapping[tuple[str, str, date, int], date],
     leaders: dict[int, tuple[int, ...]],
     kept: dict[int, ResidentPlan] | None = None,
+    *,
+    recorded: bool = False,
 ) -> None:
     """Add the items and deliveries of some residents to the plan.
 
     kept: each resident's part of the last plan made with the same window, snoozes and
     snoozes ended (the caller checks). A resident whose facts are equal gets it again, as the
     pure rules and stages would give it; the others are planned and kept for the next time.
+    recorded: that last plan was recorded, so the deliveries of the kept parts are in the
+    ledger; only the others go to plan.fresh. Otherwise every delivery does.
     """
     today = within.today
     items = plan.items
     overdue = plan.overdue_by_department
     planned = plan.deliveries.extend  # each one live too (plan.live is made from them)
+    fresh = plan.fresh
     for resident in facts:
-        part = kept.get(resident.resident_id) if kept is not None else None
+        part = old = kept.get(resident.resident_id) if kept is not None else None
         if part is None or part[0] != resident:
             given: dict[ItemKey, DueItem] = {}
             reminders: list[Delivery] = []
@@ -609,6 +638,13 @@ def _plan_residents(
             part = (resident, given, reminders, late)
             if kept is not None:
                 kept[resident.resident_id] = part
+            if recorded and old is not None:
+                before = {d[:5] for d in old[2]}  # d[:5] is d.key, without a call
+                fresh += [d for d in reminders if d[:5] not in before]
+            else:
+                fresh += reminders
+        elif not recorded:
+            fresh += part[2]
         _, given, reminders, late = part
         items.update(given)
         planned(reminders)

@@ -392,6 +392,68 @@ async def test_the_report_counts_the_rows_it_recorded(home: Home) -> None:
     assert len(home.ledger()) == 4
 
 
+def _moves_back_in(home: Home, rid: int) -> None:
+    with home.uow() as uow:
+        resident = uow.session.get(Resident, rid)
+        assert resident is not None
+        resident.moved_out_on = None
+        uow.session.add(resident)
+        uow.commit()
+
+
+async def test_a_plan_that_was_never_recorded_is_recorded_by_the_next_sweep(home: Home) -> None:
+    # A sweep that planned and failed before recording: the next one meets the same facts and
+    # reuses each resident's part of that plan, but its deliveries are not in the ledger yet.
+    day = date(2026, 11, 25)
+    home.clock.set(at(day))
+    anna = home.staff(42, "Anna")
+    home.goal(home.resident("Mia", day, team=(anna,)), day)
+    engine_of(home.h).plan(home.now())
+
+    report = await sweep(home.h)
+
+    assert (report.recorded, report.sent) == (1, 1)
+    assert [r.status for r in home.ledger()] == ["sent"]
+
+
+async def test_a_resident_whose_facts_changed_gets_only_the_new_rows(home: Home) -> None:
+    day = date(2026, 11, 25)
+    home.clock.set(at(day))
+    anna = home.staff(42, "Anna")
+    mia = home.resident("Mia", day, team=(anna,))
+    home.goal(mia, day)
+    home.goal(home.resident("Noah", day, team=(anna,)), day)
+    assert (await sweep(home.h)).recorded == 2
+
+    added = home.goal(mia, day, text="Spiser morgenmad hver dag")
+    changed = await sweep(home.h)
+    again = await sweep(home.h)
+
+    assert (changed.recorded, again.recorded) == (1, 0)
+    assert {r.subject for r in home.ledger()} >= {f"goal:{added}"}
+    assert len(home.ledger()) == 3
+
+
+async def test_a_resident_back_after_an_unrecorded_plan_is_recorded(home: Home) -> None:
+    # Mia's part of a plan that was never recorded must not pass for recorded once she is
+    # back: the engine keeps the parts of its last plan only.
+    day = date(2026, 11, 25)
+    home.clock.set(at(day))
+    anna = home.staff(42, "Anna")
+    mia = home.resident("Mia", day, team=(anna,))
+    goal = home.goal(mia, day)
+    noah = home.goal(home.resident("Noah", day, team=(anna,)), day)
+    engine_of(home.h).plan(home.now())  # Mia in it; never recorded
+    home.move_out(f"goal:{goal}")
+    assert (await sweep(home.h)).recorded == 1  # Noah's
+    _moves_back_in(home, mia)
+
+    back = await sweep(home.h)
+
+    assert back.recorded == 1
+    assert {r.subject for r in home.ledger()} == {f"goal:{goal}", f"goal:{noah}"}
+
+
 # --- the digest ----------------------------------------------------------------------------------
 
 _ITEM = re.compile(r"^(\d+)\. (\w+): (.+)$", re.MULTILINE)
