@@ -12,7 +12,8 @@ asked of a column on the row itself it is none.
   (the later of the two days; on PostgreSQL a concurrent insert re-reads the row it waited
   for, so the later day wins whatever the commit order) and recomputes it from the
   evaluations on an update or a delete. Every way an evaluation is written (the guided
-  evaluation, an import, the sample plan, a test's own rows) keeps it right;
+  evaluation, an import, the sample plan, a test's own rows) keeps it right. An update that
+  changes none of evaluated_on, goal_id, sub_goal_id (marking it transferred) touches no goal;
 - ix_goal_due and ix_sub_goal_due: the sweep's filter (status, next date, last evaluation)
   answered from the index; a goal's row is read only when it can be due;
 - ix_goal_mandatory: which mandatory areas a resident's active goals cover, and
@@ -104,7 +105,8 @@ def upgrade() -> None:
             "END $$"
         )
         op.execute(
-            "CREATE TRIGGER tr_evaluation_last_day AFTER INSERT OR UPDATE OR DELETE"
+            "CREATE TRIGGER tr_evaluation_last_day AFTER INSERT"
+            " OR UPDATE OF evaluated_on, goal_id, sub_goal_id OR DELETE"
             " ON evaluation FOR EACH ROW EXECUTE FUNCTION evaluation_last_day()"
         )
     else:
