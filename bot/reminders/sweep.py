@@ -28,6 +28,7 @@ import gc
 import html
 import logging
 import re
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -204,11 +205,19 @@ class ReminderEngine:
         # (onboarding, the weekly overview): few, so record() compares them the simple way.
         self._others: set[tuple[str, str, date, str, int]] = set()
         self._running = asyncio.Lock()
+        # plan() and record() run in worker threads; a sweep cancelled while its plan() runs
+        # lets the lock above go while the thread goes on. This one keeps two plans (and a
+        # plan and a record) from mixing the kept parts and the count of plans.
+        self._planning = threading.Lock()
 
     # --- 1. plan ----------------------------------------------------------------------------
 
     def plan(self, now: datetime) -> SweepPlan:
         """Compute today's items and deliveries from the database (read-only)."""
+        with self._planning:
+            return self._plan(now)
+
+    def _plan(self, now: datetime) -> SweepPlan:
         today = now.astimezone(self.tz).date()
         # The kept parts are in the ledger only when the plan they come from was recorded; a
         # plan made and not recorded (a failed sweep) makes every delivery fresh again.
@@ -274,6 +283,10 @@ class ReminderEngine:
         of onboarding and the weekly overview that the last recorded plan did not have. The
         first sweep of a process writes everything and meets the unique key.
         """
+        with self._planning:
+            return self._record(plan, now)
+
+    def _record(self, plan: SweepPlan, now: datetime) -> int:
         others = plan.deliveries[plan.resident_deliveries :]
         known = self._others if plan.after_recorded else set()
         unique = {d[:5]: d for d in plan.fresh}  # d[:5] is d.key, without a call

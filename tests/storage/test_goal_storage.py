@@ -692,6 +692,33 @@ def test_last_evaluated_on_is_kept_by_the_database(
     assert _last_days(backend, goal_id, sub_id) == (date(2026, 7, 1), None)
 
 
+def test_migration_0008_fills_last_evaluated_on_from_the_evaluations(
+    backend: Engine, make_uow: UnitOfWorkFactory, world: PlanWorld
+) -> None:
+    goal_id = goal_factories.goal(make_uow, world.resident, NOW)
+    sub_id = goal_factories.sub_goal(make_uow, goal_id, NOW)
+    quiet_goal = goal_factories.goal(make_uow, world.resident, NOW, text="Ingen evaluering")
+    quiet_sub = goal_factories.sub_goal(make_uow, quiet_goal, NOW)
+    with make_uow() as uow:
+        for day in (date(2026, 6, 1), date(2026, 9, 1)):
+            uow.evaluations.add(_evaluation(world, goal_id, evaluated_on=day))
+        uow.evaluations.add(
+            _evaluation(world, goal_id, sub_goal_id=sub_id, evaluated_on=date(2026, 10, 1))
+        )
+        uow.commit()
+    config = alembic_config(backend)
+    command.downgrade(config, "0007")  # the evaluations stay; the columns go
+
+    command.upgrade(config, "0008")
+
+    assert _last_days(backend, goal_id, sub_id) == (date(2026, 9, 1), date(2026, 10, 1))
+    assert _last_days(backend, quiet_goal, quiet_sub) == (None, None)
+    with make_uow() as uow:  # and the triggers are back
+        uow.evaluations.add(_evaluation(world, quiet_goal, evaluated_on=date(2026, 11, 2)))
+        uow.commit()
+    assert _last_days(backend, quiet_goal, quiet_sub) == (date(2026, 11, 2), None)
+
+
 def test_last_evaluated_on_keeps_the_later_day_when_two_commit_out_of_order(
     backend: Engine, make_uow: UnitOfWorkFactory, world: PlanWorld
 ) -> None:

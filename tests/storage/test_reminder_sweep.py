@@ -402,18 +402,23 @@ def _moves_back_in(home: Home, rid: int) -> None:
 
 
 async def test_a_plan_that_was_never_recorded_is_recorded_by_the_next_sweep(home: Home) -> None:
-    # A sweep that planned and failed before recording: the next one meets the same facts and
-    # reuses each resident's part of that plan, but its deliveries are not in the ledger yet.
+    # A sweep that planned and failed before recording, after sweeps that did record: the next
+    # one meets the same facts and reuses each resident's part of that plan, but the new
+    # goal's deliveries are not in the ledger yet.
     day = date(2026, 11, 25)
     home.clock.set(at(day))
     anna = home.staff(42, "Anna")
-    home.goal(home.resident("Mia", day, team=(anna,)), day)
+    mia = home.resident("Mia", day, team=(anna,))
+    home.goal(mia, day)
+    assert (await sweep(home.h)).recorded == 1
+    added = home.goal(mia, day, text="Spiser morgenmad hver dag")
     engine_of(home.h).plan(home.now())
 
     report = await sweep(home.h)
 
-    assert (report.recorded, report.sent) == (1, 1)
-    assert [r.status for r in home.ledger()] == ["sent"]
+    assert report.recorded == 1
+    assert f"goal:{added}" in {r.subject for r in home.ledger()}
+    assert [r.status for r in home.ledger()] == ["sent", "sent"]
 
 
 async def test_a_resident_whose_facts_changed_gets_only_the_new_rows(home: Home) -> None:
@@ -423,14 +428,19 @@ async def test_a_resident_whose_facts_changed_gets_only_the_new_rows(home: Home)
     mia = home.resident("Mia", day, team=(anna,))
     home.goal(mia, day)
     home.goal(home.resident("Noah", day, team=(anna,)), day)
-    assert (await sweep(home.h)).recorded == 2
+    engine = engine_of(home.h)
+    assert engine.record(engine.plan(home.now()), home.now()) == 2
 
     added = home.goal(mia, day, text="Spiser morgenmad hver dag")
-    changed = await sweep(home.h)
-    again = await sweep(home.h)
+    changed = engine.plan(home.now())
 
-    assert (changed.recorded, again.recorded) == (1, 0)
-    assert {r.subject for r in home.ledger()} >= {f"goal:{added}"}
+    # Only the new goal is offered to the ledger: Mia's old goal and Noah's are in it.
+    assert [(d.subject, d.recipient_id) for d in changed.fresh] == [(f"goal:{added}", anna)]
+    assert len(changed.deliveries) == 3
+    assert engine.record(changed, home.now()) == 1
+    again = engine.plan(home.now())
+    assert again.fresh == []
+    assert engine.record(again, home.now()) == 0
     assert len(home.ledger()) == 3
 
 

@@ -8,10 +8,11 @@ asked of a column on the row itself it is none.
 - goal.last_evaluated_on: the latest evaluated_on of the goal as a whole (sub_goal_id NULL);
 - sub_goal.last_evaluated_on: the latest evaluated_on of the sub-goal;
 - filled from the evaluations already there;
-- kept by the database, not by the code: a trigger on evaluation sets it on every insert
-  (the later of the two days; on PostgreSQL a concurrent insert re-reads the row it waited
-  for, so the later day wins whatever the commit order) and recomputes it from the
-  evaluations on an update or a delete. Every way an evaluation is written (the guided
+- kept by the database, not by the code: a trigger on evaluation moves it forward on an
+  insert (on PostgreSQL a concurrent insert re-checks the row it waited for, so the later
+  day wins whatever the commit order) and recomputes it from the evaluations on an update
+  or a delete (on PostgreSQL after locking the rows it writes, so the max() sees what a
+  concurrent writer committed). Every way an evaluation is written (the guided
   evaluation, an import, the sample plan, a test's own rows) keeps it right. An update that
   changes none of evaluated_on, goal_id, sub_goal_id (marking it transferred) touches no goal;
 - ix_goal_due and ix_sub_goal_due: the sweep's filter (status, next date, last evaluation)
@@ -45,20 +46,27 @@ _RECOMPUTE_SUB_GOAL = (
     "UPDATE sub_goal SET last_evaluated_on = (SELECT max(e.evaluated_on) FROM evaluation e"
     " WHERE e.sub_goal_id = {row}.sub_goal_id) WHERE id = {row}.sub_goal_id;"
 )
-# An insert only moves the day forward: the later of the stored day and the new one.
+# An insert only moves the day forward, and only rewrites a row it moves. On PostgreSQL an
+# insert that waited for another's lock on the row re-checks the condition on the row as that
+# one left it, so the later day wins whatever the commit order.
+_LATER = " AND (last_evaluated_on IS NULL OR last_evaluated_on < NEW.evaluated_on);"
 _ADVANCE = (
-    "UPDATE goal SET last_evaluated_on = {later}"
-    " WHERE id = NEW.goal_id AND NEW.sub_goal_id IS NULL;"
-    " UPDATE sub_goal SET last_evaluated_on = {later} WHERE id = NEW.sub_goal_id;"
+    "UPDATE goal SET last_evaluated_on = NEW.evaluated_on"
+    " WHERE id = NEW.goal_id AND NEW.sub_goal_id IS NULL" + _LATER + " UPDATE sub_goal SET"
+    " last_evaluated_on = NEW.evaluated_on WHERE id = NEW.sub_goal_id" + _LATER
+)
+# PostgreSQL: before a recomputation, wait for the rows it writes. The max() that follows is
+# then a new statement with a new snapshot (READ COMMITTED), which sees what a concurrent
+# writer of the same goal committed; in the UPDATE alone it would not.
+_LOCK = (
+    "PERFORM 1 FROM goal WHERE id = {row}.goal_id AND {row}.sub_goal_id IS NULL FOR UPDATE;"
+    " PERFORM 1 FROM sub_goal WHERE id = {row}.sub_goal_id FOR UPDATE;"
 )
 
 
-def _later(greatest: str) -> str:
-    return f"{greatest}(coalesce(last_evaluated_on, NEW.evaluated_on), NEW.evaluated_on)"
-
-
-def _recompute(row: str) -> str:
-    return _RECOMPUTE_GOAL.format(row=row) + " " + _RECOMPUTE_SUB_GOAL.format(row=row)
+def _recompute(row: str, *, lock: bool = False) -> str:
+    first = _LOCK.format(row=row) + " " if lock else ""
+    return first + _RECOMPUTE_GOAL.format(row=row) + " " + _RECOMPUTE_SUB_GOAL.format(row=row)
 
 
 def upgrade() -> None:
@@ -97,9 +105,10 @@ def upgrade() -> None:
         op.execute(
             "CREATE FUNCTION evaluation_last_day() RETURNS trigger LANGUAGE plpgsql AS $$\n"
             "BEGIN\n"
-            f"  IF TG_OP = 'INSERT' THEN {_ADVANCE.format(later=_later('greatest'))}\n"
-            f"  ELSIF TG_OP = 'UPDATE' THEN {_recompute('OLD')} {_recompute('NEW')}\n"
-            f"  ELSE {_recompute('OLD')}\n"
+            f"  IF TG_OP = 'INSERT' THEN {_ADVANCE}\n"
+            "  ELSIF TG_OP = 'UPDATE' THEN\n"
+            f"    {_recompute('OLD', lock=True)} {_recompute('NEW', lock=True)}\n"
+            f"  ELSE {_recompute('OLD', lock=True)}\n"
             "  END IF;\n"
             "  RETURN NULL;\n"
             "END $$"
@@ -112,7 +121,7 @@ def upgrade() -> None:
     else:
         op.execute(
             "CREATE TRIGGER tr_evaluation_last_day_insert AFTER INSERT ON evaluation BEGIN "
-            f"{_ADVANCE.format(later=_later('max'))} END"
+            f"{_ADVANCE} END"
         )
         op.execute(
             "CREATE TRIGGER tr_evaluation_last_day_update AFTER UPDATE OF evaluated_on, goal_id,"
