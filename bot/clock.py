@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
 class Clock(Protocol):
     """Tell the current time as an aware UTC datetime."""
 
     def now(self) -> datetime: ...
+
+
+def local_today(clock: Clock, tz: ZoneInfo) -> date:
+    """Return the clock's current day in the time zone the home lives in."""
+    return clock.now().astimezone(tz).date()
 
 
 class SystemClock:

@@ -22,7 +22,7 @@ Decisions taken here (pinned by tests/unit/test_onboarding.py):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -220,11 +220,6 @@ def briefs_open(steps: Iterable[StepFacts]) -> bool:
 def overdue(steps: Iterable[StepFacts], today: date) -> list[StepFacts]:
     """Return the steps not done whose due date has passed, oldest first."""
     return sorted((s for s in steps if not s.done and s.due_on < today), key=lambda s: s.due_on)
-
-
-def checklist_order(steps: Sequence[StepFacts]) -> list[StepFacts]:
-    """Order a checklist: open steps by due date, then done steps by due date."""
-    return sorted(steps, key=lambda s: (s.done, s.due_on, s.id))
 
 
 def access_days_left(access_ends_on: date | None, today: date) -> int | None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Coroutine
+from datetime import date
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import CustomContext
 from bot.domain.errors import DomainError
+from bot.domain.goals import format_date
 from bot.domain.notes import shorten
 from bot.handlers.callbacks import BadCallbackData
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +67,17 @@ def callback_message(update: Update) -> Message:
     if query is None or not isinstance(query.message, Message):
         raise BadCallbackData("button without an accessible message")
     return query.message
+
+
+def button_rows(
+    buttons: list[InlineKeyboardButton], width: int
+) -> list[list[InlineKeyboardButton]]:
+    """Lay buttons out `width` to a row."""
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def day_label(tx: Texts, day: date) -> str:
+    """A day as "tirs. 15.12.2026"."""
+    return tx.plain(
+        "status.day", weekday=tx.plain(f"status.weekday_{day.weekday()}"), date=format_date(day)
+    )

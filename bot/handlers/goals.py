@@ -41,7 +41,13 @@ from bot.domain.goals import (
 )
 from bot.domain.notes import TELEGRAM_TEXT_LIMIT, shorten
 from bot.handlers.callbacks import ContactTeamPress, GoalPress
-from bot.handlers.common import callback_message, handles_domain_errors, safe_edit, tell
+from bot.handlers.common import (
+    button_rows,
+    callback_message,
+    handles_domain_errors,
+    safe_edit,
+    tell,
+)
 from bot.handlers.flow import TEXT, Flow, flow_step, reset_flow_data
 from bot.services import goals
 from bot.services.goals import (
@@ -125,10 +131,6 @@ def _press(action: str, target: int, arg: int = 0) -> str:
 
 def _button(label: str, action: str, target: int, arg: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(label[:LABEL_CHARS], callback_data=_press(action, target, arg))
-
-
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
 def _utf16(text: str) -> int:
@@ -400,7 +402,10 @@ def _pick_markup(
 ) -> InlineKeyboardMarkup:
     buttons = [_button(label, action, target, i) for i, label in enumerate(labels)]
     return InlineKeyboardMarkup(
-        [*_rows(buttons, width), [_button(tx.plain("plans.btn_cancel"), GoalPress.CANCEL, target)]]
+        [
+            *button_rows(buttons, width),
+            [_button(tx.plain("plans.btn_cancel"), GoalPress.CANCEL, target)],
+        ]
     )
 
 
@@ -457,7 +462,7 @@ def _contexts_markup(
     ]
     return InlineKeyboardMarkup(
         [
-            *_rows(buttons, 2),
+            *button_rows(buttons, 2),
             [
                 _button(tx.plain("plans.btn_done"), GoalPress.DONE, target),
                 _button(tx.plain("plans.btn_cancel"), GoalPress.CANCEL, target),
@@ -1260,7 +1265,7 @@ def team_message(tx: Texts, view: ContactTeamView) -> tuple[Markup, InlineKeyboa
         for m in view.members
     ]
     text = tx("plans.team_title", name=view.resident.label, status=status)
-    return text, InlineKeyboardMarkup(_rows(buttons, 2))
+    return text, InlineKeyboardMarkup(button_rows(buttons, 2))
 
 
 def _require_leader(context: CustomContext) -> None:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.notes import CARD_TEXT_LIMIT, LIST_TEXT_LIMIT, shorten
 from bot.handlers.callbacks import MyNotePress, NoteCardPress
+from bot.handlers.common import button_rows
 from bot.services.notes import Card, NoteView, Option
 from bot.texts import Markup, Texts
 
@@ -29,10 +30,6 @@ def _button(tx: Texts, key: str, draft_id: int, action: str, arg: int = 0) -> In
     return InlineKeyboardButton(
         tx.plain(key), callback_data=NoteCardPress(draft_id, action, arg).pack()
     )
-
-
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
 def _option_buttons(
@@ -151,7 +148,7 @@ def note_card(
     cancel = [_button(tx, "notes.btn_cancel", card.draft_id, NoteCardPress.CANCEL)]
     if card.picking == "resident":
         prompt = "notes.ask_resident_suggested" if card.suggested else "notes.ask_resident"
-        rows = _rows(
+        rows = button_rows(
             _option_buttons(card, NoteCardPress.PICK_RESIDENT, card.options), OPTIONS_PER_ROW
         )
         paging = []
@@ -177,7 +174,9 @@ def note_card(
         return tx(prompt, details=details), InlineKeyboardMarkup(rows)
     if card.picking == "type":
         prompt = "notes.ask_type_suggested" if card.suggested else "notes.ask_type"
-        rows = _rows(_option_buttons(card, NoteCardPress.PICK_TYPE, card.options), OPTIONS_PER_ROW)
+        rows = button_rows(
+            _option_buttons(card, NoteCardPress.PICK_TYPE, card.options), OPTIONS_PER_ROW
+        )
         if card.suggested:
             rows.append([_button(tx, "notes.btn_all_types", card.draft_id, NoteCardPress.TYPES)])
         if card.resident is not None and card.diary_type is not None and card.text:

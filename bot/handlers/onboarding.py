@@ -7,6 +7,7 @@ and the answer rendered from the text catalogue. Nothing in the callback data is
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,7 +30,13 @@ from bot.domain.invites import deep_link
 from bot.domain.notes import shorten
 from bot.domain.onboarding import BRIEF_STEP_KIND, StepFacts, StepOwner, StepStatus, status
 from bot.handlers.callbacks import BadCallbackData, InvitePress, OnboardingPress
-from bot.handlers.common import callback_message, handles_domain_errors, safe_edit
+from bot.handlers.common import (
+    button_rows,
+    callback_message,
+    day_label,
+    handles_domain_errors,
+    safe_edit,
+)
 from bot.handlers.flow import TEXT, Flow, flow_step, reset_flow_data
 from bot.handlers.note_views import local_datetime
 from bot.services import onboarding, staff
@@ -47,7 +54,7 @@ NOTE_CHARS = 300
 CHECKLIST, TICK, BRIEF, READ = "c", "d", "b", "l"
 OVERVIEW, SUBSTITUTE, CONFIRM, EXTEND, END, END_YES, TEMPLATE = "o", "s", "k", "x", "e", "y", "t"
 START, RESIDENT, NEXT, AGENCY, UNTIL = "sd", "sr", "sn", "sa", "se"
-EXTEND_CODES = {7: "w", 30: "m"}
+EXTEND_CODES = {days: code for code, days in onboarding.EXTEND_DAYS.items()}
 
 ASK_START, ASK_RESIDENTS, ASK_AGENCY, ASK_END = "ob_start", "ob_residents", "ob_agency", "ob_end"
 
@@ -55,12 +62,6 @@ ASK_START, ASK_RESIDENTS, ASK_AGENCY, ASK_END = "ob_start", "ob_residents", "ob_
 def _button(label: str, action: str, target: int = 0, arg: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         shorten(label, LABEL_CHARS), callback_data=OnboardingPress(action, target, arg).pack()
-    )
-
-
-def _day(tx: Texts, day: date) -> str:
-    return tx.plain(
-        "status.day", weekday=tx.plain(f"status.weekday_{day.weekday()}"), date=format_date(day)
     )
 
 
@@ -156,8 +157,18 @@ def checklist_message(
                 rows.append([_button(label, CONFIRM, step.id)])
         rows.append(
             [
-                _button(tx.plain("onboarding.btn_extend_week"), EXTEND, checklist.staff_id, 7),
-                _button(tx.plain("onboarding.btn_extend_month"), EXTEND, checklist.staff_id, 30),
+                _button(
+                    tx.plain("onboarding.btn_extend_week"),
+                    EXTEND,
+                    checklist.staff_id,
+                    onboarding.EXTEND_DAYS["w"],
+                ),
+                _button(
+                    tx.plain("onboarding.btn_extend_month"),
+                    EXTEND,
+                    checklist.staff_id,
+                    onboarding.EXTEND_DAYS["m"],
+                ),
             ]
         )
         if checklist.access_ends_on is None or checklist.access_ends_on >= checklist.today:
@@ -174,7 +185,7 @@ def checklist_message(
         _button(tx.plain("onboarding.btn_brief", name=r.name), BRIEF, r.resident_id)
         for r in checklist.residents
     ]
-    rows.extend(briefs[i : i + 2] for i in range(0, len(briefs), 2))
+    rows.extend(button_rows(briefs, 2))
     return tx("onboarding.checklist", **params), InlineKeyboardMarkup(rows)
 
 
@@ -446,14 +457,14 @@ def _start_markup(tx: Texts, today: date) -> InlineKeyboardMarkup:
     days = [today + timedelta(days=n) for n in range(START_DAYS)]
     buttons = [
         _button(
-            tx.plain("onboarding.btn_today") if day == today else _day(tx, day),
+            tx.plain("onboarding.btn_today") if day == today else day_label(tx, day),
             START,
             0,
             day.toordinal(),
         )
         for day in days
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    return InlineKeyboardMarkup(button_rows(buttons, 2))
 
 
 @flow_step
@@ -506,17 +517,24 @@ async def start_invite(update: Update, context: CustomContext) -> str | None:
     return ASK_START
 
 
-async def _ask_residents(update: Update, context: CustomContext, message: Message | None) -> str:
+async def _ask_residents(
+    update: Update,
+    context: CustomContext,
+    message: Message | None,
+    residents: Sequence[tuple[int, str]] | None = None,
+) -> str:
+    """Show the department's residents to choose from (read here unless the caller has them)."""
     form = _form(context)
     tx = context.tx
-    residents = await context.run(
-        onboarding.department_residents, context.me, form["department_id"]
-    )
+    if residents is None:
+        residents = await context.run(
+            onboarding.department_residents, context.me, form["department_id"]
+        )
     chosen = set(form["residents"])
     buttons = [
         _button(("✅ " if rid in chosen else "") + name, RESIDENT, rid) for rid, name in residents
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = button_rows(buttons, 2)
     if chosen:
         rows.append([_button(tx.plain("onboarding.btn_next"), NEXT)])
     text = tx("onboarding.ask_residents", start=format_date(date.fromisoformat(form["starts_on"])))
@@ -562,16 +580,16 @@ async def toggle_resident(update: Update, context: CustomContext) -> str:
     assert query is not None
     press = OnboardingPress.parse(query.data)
     form = _form(context)
-    residents = dict(
-        await context.run(onboarding.department_residents, context.me, form["department_id"])
+    residents = await context.run(
+        onboarding.department_residents, context.me, form["department_id"]
     )
-    if press.target not in residents:
+    if press.target not in dict(residents):
         raise NotAllowed()
     chosen = set(form["residents"])
     chosen.symmetric_difference_update({press.target})
     form["residents"] = sorted(chosen)
     await query.answer()
-    return await _ask_residents(update, context, callback_message(update))
+    return await _ask_residents(update, context, callback_message(update), residents)
 
 
 @flow_step

@@ -30,7 +30,7 @@ from bot.domain.dates import parse_danish_date
 from bot.domain.errors import Conflict, NotAllowed, NotFound
 from bot.domain.goals import format_date
 from bot.handlers.callbacks import BadCallbackData, StatusPress
-from bot.handlers.common import callback_message, handles_domain_errors, safe_edit, tell
+from bot.handlers.common import callback_message, day_label, handles_domain_errors, safe_edit, tell
 from bot.handlers.flow import TEXT, Flow, flow_step, reset_flow_data
 from bot.reminders.rules import STATUS_STEPS, STEPS_AFTER
 from bot.services import status
@@ -81,13 +81,6 @@ def _button(label: str, action: str, target: int, arg: int = 0) -> InlineKeyboar
     return InlineKeyboardButton(label[:LABEL_CHARS], callback_data=_press(action, target, arg))
 
 
-def _day(tx: Texts, day: date) -> str:
-    """A day as "tirs. 15.12.2026"."""
-    return tx.plain(
-        "status.day", weekday=tx.plain(f"status.weekday_{day.weekday()}"), date=format_date(day)
-    )
-
-
 def _step_name(tx: Texts, step: str) -> str:
     return tx.plain(f"status.step_{step}")
 
@@ -113,7 +106,7 @@ def picker_markup(tx: Texts, resident_id: int, anchor: date, today: date) -> Inl
         _button(
             tx.plain(
                 "status.btn_date_suggested" if day == anchor else "status.btn_date",
-                day=_day(tx, day),
+                day=day_label(tx, day),
             ),
             DATE,
             resident_id,
@@ -147,13 +140,13 @@ def _chain(tx: Texts, tz: ZoneInfo, meeting: MeetingView, steps: tuple[str, ...]
 
 def _planned_block(tx: Texts, tz: ZoneInfo, meeting: MeetingView) -> str:
     """The planned meeting: its day and its whole chain, before and after."""
-    header = tx("status.planned_header", day=_day(tx, meeting.on))
+    header = tx("status.planned_header", day=day_label(tx, meeting.on))
     return f"{header}\n{_chain(tx, tz, meeting, STATUS_STEPS)}"
 
 
 def _held_block(tx: Texts, tz: ZoneInfo, meeting: MeetingView) -> str:
     """The last held meeting: its day and the steps after it."""
-    header = tx("status.last_header", day=_day(tx, meeting.on), by=meeting.closed_by or "?")
+    header = tx("status.last_header", day=day_label(tx, meeting.on), by=meeting.closed_by or "?")
     return f"{header}\n{_chain(tx, tz, meeting, STEPS_AFTER)}"
 
 
@@ -238,7 +231,7 @@ def plan_message(
 
 
 def _scheduled_text(tx: Texts, result: Scheduled, today: date) -> Markup:
-    day = _day(tx, result.on)
+    day = day_label(tx, result.on)
     if result.previous is None:
         text = tx("status.scheduled", day=day)
     elif result.previous == result.on:
@@ -373,7 +366,7 @@ async def _schedule(update: Update, context: CustomContext, resident_id: int, da
 
 
 def _closed_text(tx: Texts, closed: Closed) -> Markup:
-    day = _day(tx, closed.on)
+    day = day_label(tx, closed.on)
     due = format_date(closed.next.due)
     if closed.status == "held":
         return tx("status.ask_next", name=closed.resident, day=day, due=due)
@@ -395,7 +388,7 @@ async def on_status_press(update: Update, context: CustomContext) -> None:
         await _schedule(update, context, press.target, _day_of(press))
     elif press.action == MOVE:
         meeting = await context.run(status.planned_meeting, s.clock, s.tz, me, press.target)
-        text = tx("status.ask_move", name=meeting.resident, day=_day(tx, meeting.on))
+        text = tx("status.ask_move", name=meeting.resident, day=day_label(tx, meeting.on))
         markup = picker_markup(tx, meeting.resident_id, meeting.on, context.today)
         await _answer_and_edit(update, Markup(f"{text}\n\n{tx('status.ask_date')}"), markup)
     elif press.action == HELD:
@@ -416,7 +409,7 @@ async def on_status_press(update: Update, context: CustomContext) -> None:
                 ]
             ]
         )
-        text = tx("status.confirm_cancel", name=meeting.resident, day=_day(tx, meeting.on))
+        text = tx("status.confirm_cancel", name=meeting.resident, day=day_label(tx, meeting.on))
         await _answer_and_edit(update, text, markup)
     elif press.action == CONFIRM_CANCEL:
         closed = await context.run(status.cancel_meeting, s.clock, s.tz, me, press.target)

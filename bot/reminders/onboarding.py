@@ -49,12 +49,13 @@ def leaders_of(
 def step_item(step: StepFact, leaders: Mapping[int, tuple[int, ...]]) -> DueItem:
     """Return the reminder item of an open onboarding step."""
     own = step.owner is StepOwner.VIKAR
+    rule = RULE_ONBOARDING_STEP if own else RULE_ONBOARDING_CONFIRM
     return DueItem(
-        RULE_ONBOARDING_STEP if own else RULE_ONBOARDING_CONFIRM,
+        rule,
         f"onboarding_step:{step.step_id}",
         step.due_on,
         (step.staff_id,) if own else leaders_of(step.department_ids, leaders),
-        f"reminders.{RULE_ONBOARDING_STEP if own else RULE_ONBOARDING_CONFIRM}",
+        f"reminders.{rule}",
         {"name": step.name, "step": step.title, "date": format_date(step.due_on)},
         0,
     )

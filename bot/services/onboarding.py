@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.domain.access import Actor, Role, can_invite
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.domain.goals import format_date
@@ -61,10 +61,6 @@ KINDS = (TASK_STEP_KIND, BRIEF_STEP_KIND)
 BRIEF_NOTE_TYPES = ("Kommunikationsforhold", "Indflydelse på eget liv")
 BRIEF_NOTES_PER_TYPE = 3
 EXTEND_DAYS = {"w": 7, "m": 30}
-
-
-def _today(clock: Clock, tz: ZoneInfo) -> date:
-    return clock.now().astimezone(tz).date()
 
 
 # --- the checklist --------------------------------------------------------------------------
@@ -353,7 +349,7 @@ def my_checklist(uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor) -> C
     if actor.role is not Role.VIKAR:
         raise NotAllowed("onboarding.not_substitute")
     with uow:
-        return _checklist(uow, actor.staff_id, _today(clock, tz))
+        return _checklist(uow, actor.staff_id, local_today(clock, tz))
 
 
 def leads_substitute(uow: UnitOfWork, actor: Actor, staff_id: int) -> bool:
@@ -384,7 +380,7 @@ def complete_step(
     A step done already (by a colleague pressing at the same moment) is reported, not redone.
     """
     now = clock.now()
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         step = uow.onboarding.step(step_id, lock=True)
         if step is None:
@@ -537,7 +533,7 @@ def confirm_brief(
     """`Læst`: record (and log) that the substitute read the brief; the handover step is done
     when every assigned resident's brief is read."""
     now = clock.now()
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         name, rid = _open_brief(uow, actor, resident_id)
         # Two briefs confirmed at once: the second waits, and then sees the first one's read,
@@ -589,7 +585,7 @@ def substitutes_overview(
     """`/vikarer`: each substitute of the leader's departments, overdue steps first."""
     if not actor.role.is_leader:
         raise NotAllowed("onboarding.leaders_only")
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         scope = None if actor.role is Role.TILBUDSLEDER else actor.department_ids
         rows = uow.onboarding.substitutes(scope)
@@ -635,9 +631,9 @@ def substitute_checklist(
 ) -> Checklist:
     """A leader opens one substitute's checklist (their departments only)."""
     with uow:
-        if not actor.role.is_leader or not leads_substitute(uow, actor, staff_id):
+        if not leads_substitute(uow, actor, staff_id):
             raise NotAllowed()
-        return _checklist(uow, staff_id, _today(clock, tz))
+        return _checklist(uow, staff_id, local_today(clock, tz))
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,9 +652,9 @@ def change_access(
 ) -> AccessChanged:
     """End a substitute's access now ("end"), or extend it by a week or a month ("w", "m")."""
     now = clock.now()
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
-        if not actor.role.is_leader or not leads_substitute(uow, actor, staff_id):
+        if not leads_substitute(uow, actor, staff_id):
             raise NotAllowed()
         staff = uow.onboarding.lock_person(staff_id)  # two leaders at once: one after the other
         if staff is None or staff.role != Role.VIKAR.value:

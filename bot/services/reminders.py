@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.domain.access import Actor
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.goals import format_date
-from bot.domain.onboarding import StepOwner
+from bot.domain.onboarding import StepOwner, access_days_left
 from bot.reminders.digest import Entry
-from bot.reminders.facts import load_facts
+from bot.reminders.facts import load_departments, load_facts
 from bot.reminders.onboarding import StepFact, access_item, leaders_of, step_item
 from bot.reminders.rules import (
     LEADER_STEPS,
@@ -30,7 +30,7 @@ from bot.reminders.rules import (
     due_items,
     subject_of,
 )
-from bot.reminders.stages import escalates, stage_on
+from bot.reminders.stages import ESCALATION, escalates, stage_on
 from bot.services.directory import Directory
 from bot.services.onboarding import leads_substitute
 from bot.services.plans import owns_resident_plan, visible_resident
@@ -50,10 +50,6 @@ class PressedItem:
     item: DueItem
     resident_id: int
     leader: bool  # the presser leads the resident's department (or the offer)
-
-
-def _today(clock: Clock, tz: ZoneInfo) -> date:
-    return clock.now().astimezone(tz).date()
 
 
 def find_item(
@@ -103,7 +99,7 @@ def pressed_item(
 ) -> PressedItem:
     """Find the item a button names (opens the unit of work; read-only)."""
     with uow:
-        return find_item(uow, actor, _today(clock, tz), tz, code, ref, due)
+        return find_item(uow, actor, local_today(clock, tz), tz, code, ref, due)
 
 
 def snooze(
@@ -118,7 +114,7 @@ def snooze(
 ) -> date:
     """`Udsæt 1 dag/uge`: keep the item quiet for the presser until a day; return it."""
     now = clock.now()
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     days = SNOOZE_DAYS[action]
     with uow:
         pressed = find_item(uow, actor, today, tz, code, ref, due)
@@ -149,28 +145,19 @@ def my_items(
 ) -> tuple[date, list[Entry], dict[int, str]]:
     """Everything due for the actor: overdue, and due within `days`; leaders also see what
     is escalated to them. Returns (today, entries most urgent first, staff names)."""
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         visible = list(directory.residents(uow, actor).order)
-        facts = load_facts(uow, tz, today, visible) if visible else []
+        departments = load_departments(uow, today)
+        facts = load_facts(uow, tz, today, visible, departments=departments) if visible else []
         entries: list[Entry] = []
-        people: set[int] = set()
         for resident in facts:
             for item in due_items(resident, today, days):
-                mine = actor.staff_id in item.responsible
-                escalated = actor.staff_id in resident.leader_ids and escalates(
-                    item.rule, item.due, today
-                )
-                if not (mine or escalated):
-                    continue
-                stage = (
-                    "escalation" if escalated and not mine else stage_on(item.rule, item.due, today)
-                )
-                entries.append(Entry(item, stage or UPCOMING))
-                people.update(item.responsible)
-        for entry in _my_onboarding(uow, actor, today, days):
-            entries.append(entry)
-            people.update(entry.item.responsible)
+                entry = _entry(actor, item, resident.leader_ids, today)
+                if entry is not None:
+                    entries.append(entry)
+        entries += _my_onboarding(uow, actor, today, days, departments.leaders)
+        people = {person for entry in entries for person in entry.item.responsible}
         names = uow.staff.names(people)
         # Every read of resident data is logged: one entry per resident the list shows.
         if entries:
@@ -212,7 +199,7 @@ def _find_onboarding_item(
         raise Conflict("reminders.moved", date=format_date(step.due_on))
     staff = uow.staff.get(step.staff_id)
     assert staff is not None and step.id is not None
-    departments = tuple(sorted(uow.staff.departments_of(step.staff_id)))
+    departments = tuple(uow.staff.departments_of(step.staff_id))
     fact = StepFact(
         step.id,
         step.staff_id,
@@ -228,21 +215,33 @@ def _find_onboarding_item(
     return PressedItem(item, 0, leader)
 
 
-def _my_onboarding(uow: UnitOfWork, actor: Actor, today: date, days: int) -> list[Entry]:
+def _entry(actor: Actor, item: DueItem, leader_ids: tuple[int, ...], today: date) -> Entry | None:
+    """The actor's entry for an item: theirs, or escalated to them as a leader; else None."""
+    mine = actor.staff_id in item.responsible
+    escalated = actor.staff_id in leader_ids and escalates(item.rule, item.due, today)
+    if not (mine or escalated):
+        return None
+    stage = ESCALATION if escalated and not mine else stage_on(item.rule, item.due, today)
+    return Entry(item, stage or UPCOMING)
+
+
+def _my_onboarding(
+    uow: UnitOfWork,
+    actor: Actor,
+    today: date,
+    days: int,
+    leaders: dict[int, tuple[int, ...]],
+) -> list[Entry]:
     """The onboarding items for /paamindelser: a substitute's own steps and access end; the
     steps a leader confirms, and substitutes' steps escalated to them."""
-    leaders = uow.reminders.department_leaders(today)
     found: list[Entry] = []
     for step in uow.onboarding.open_steps(today + timedelta(days=days), today):
         item = step_item(step, leaders)
-        mine = actor.staff_id in item.responsible
-        escalated = actor.staff_id in leaders_of(step.department_ids, leaders) and escalates(
-            item.rule, item.due, today
-        )
-        if mine or escalated:
-            stage = "escalation" if escalated and not mine else stage_on(item.rule, item.due, today)
-            found.append(Entry(item, stage or UPCOMING))
-    if actor.access_ends_on is not None and 0 <= (actor.access_ends_on - today).days <= days:
+        entry = _entry(actor, item, leaders_of(step.department_ids, leaders), today)
+        if entry is not None:
+            found.append(entry)
+    left = access_days_left(actor.access_ends_on, today)
+    if actor.access_ends_on is not None and left is not None and 0 <= left <= days:
         item = access_item(actor.staff_id, actor.display_name, actor.access_ends_on)
         found.append(Entry(item, stage_on(item.rule, item.due, today) or UPCOMING))
     return found

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
+from bot.clock import Clock, local_today
 from bot.domain.access import Actor, can_manage_residents
 from bot.domain.errors import Conflict, InvalidInput, NotAllowed
 from bot.domain.goals import add_months, format_date
@@ -212,10 +212,6 @@ def may_tick(step: str, *, leader: bool, owner: bool) -> bool:
 # --- access -----------------------------------------------------------------------------------
 
 
-def _today(clock: Clock, tz: ZoneInfo) -> date:
-    return clock.now().astimezone(tz).date()
-
-
 def _is_leader(actor: Actor, resident: Resident) -> bool:
     return can_manage_residents(actor, resident.department_id)
 
@@ -332,7 +328,7 @@ def status_overview(
     """Return where a visible resident's status cycle stands (/status); the read is audited."""
     with uow:
         resident = visible_resident(uow, actor, resident_id)
-        overview = _overview(uow, actor, resident, _today(clock, tz))
+        overview = _overview(uow, actor, resident, local_today(clock, tz))
         _audit(uow, clock, actor, "read", "status_cycle", None, overview.resident_id)
         uow.commit()
         return overview
@@ -344,7 +340,7 @@ def meeting_plan(
     """Return the status cycle of a resident whose meetings the actor plans (/statusmoede)."""
     with uow:
         resident = _led(uow, actor, resident_id)
-        overview = _overview(uow, actor, resident, _today(clock, tz))
+        overview = _overview(uow, actor, resident, local_today(clock, tz))
         _audit(uow, clock, actor, "read", "status_cycle", None, overview.resident_id)
         uow.commit()
         return overview
@@ -356,7 +352,7 @@ def suggest_next_meeting(
     """Return when the next status meeting is due and a day to suggest, to a planning leader."""
     with uow:
         resident = _led(uow, actor, resident_id)
-        return _suggestion(uow, resident, _today(clock, tz))
+        return _suggestion(uow, resident, local_today(clock, tz))
 
 
 def planned_meeting(
@@ -389,7 +385,7 @@ def schedule_meeting(
     uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, resident_id: int, day: date
 ) -> Scheduled:
     """Plan the resident's next status meeting on a day, or move the planned one there."""
-    check_meeting_day(day, _today(clock, tz))
+    check_meeting_day(day, local_today(clock, tz))
     for attempt in range(1, SCHEDULE_ATTEMPTS + 1):
         try:
             return _schedule(uow, clock, tz, actor, resident_id, day)
@@ -402,7 +398,7 @@ def schedule_meeting(
 def _schedule(
     uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, resident_id: int, day: date
 ) -> Scheduled:
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         resident = _led(uow, actor, resident_id)
         assert resident.id is not None
@@ -446,7 +442,7 @@ def _schedule(
 
 def mark_held(uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, meeting_id: int) -> Closed:
     """Close a planned meeting as held (on its day or later) and tick "Statusmødet holdt"."""
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         meeting, resident = _led_meeting(uow, actor, meeting_id, lock=True)
         assert meeting.id is not None
@@ -472,7 +468,7 @@ def cancel_meeting(
     uow: UnitOfWork, clock: Clock, tz: ZoneInfo, actor: Actor, meeting_id: int
 ) -> Closed:
     """Cancel a planned meeting; its ticked steps stay on it, and a new one must be planned."""
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         meeting, resident = _led_meeting(uow, actor, meeting_id, lock=True)
         assert meeting.id is not None
@@ -562,7 +558,7 @@ def record_milestone(
     """Record a milestone (DPU, autonomt kompas ...) as done today; twice a day is once."""
     if kind not in MILESTONE_RULES:
         raise InvalidInput("error.bad_button")
-    today = _today(clock, tz)
+    today = local_today(clock, tz)
     with uow:
         resident = visible_resident(uow, actor, resident_id)
         assert resident.id is not None

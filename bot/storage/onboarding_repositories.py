@@ -223,17 +223,7 @@ class OnboardingRepository:
             deps = tuple(sorted(departments[sid]))
             if wanted is not None and not wanted.intersection(deps):
                 continue
-            rows.append(
-                SubstituteRow(
-                    row.staff_id,
-                    row.name,
-                    row.starts_on,
-                    row.agency,
-                    row.access_ends_on,
-                    row.active,
-                    deps,
-                )
-            )
+            rows.append(replace(row, department_ids=deps))
         return rows
 
     def lock_person(self, staff_id: int) -> Staff | None:

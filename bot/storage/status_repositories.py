@@ -6,8 +6,8 @@ a retry in a new unit of work finds the first one's meeting. A step is ticked wi
 CONFLICT DO NOTHING, so a second tick (a colleague pressing at the same moment) never fails the
 transaction: it reads back who ticked first.
 
-The bulk reads for the reminder sweep (meetings_for, milestones_for) are set-based: one query
-each per chunk of residents, never one per resident.
+The bulk read for the reminder sweep (meetings_for) is set-based: one query per chunk of
+residents, never one per resident.
 """
 
 from __future__ import annotations
@@ -131,16 +131,6 @@ def _span_meetings_statement(span: tuple[int, int]) -> sa.CompoundSelect[Any]:
         .where(_MEETING.c.status == PLANNED, _MEETING.c.resident_id.between(*span))
     )
     return sa.union_all(held, planned)
-
-
-def _milestones_statement(ids: Sequence[int] | None) -> sa.Select[Any]:
-    return _in_scope(
-        sa.select(
-            _MILESTONE.c.resident_id, _MILESTONE.c.kind, sa.func.max(_MILESTONE.c.done_on)
-        ).group_by(_MILESTONE.c.resident_id, _MILESTONE.c.kind),
-        _MILESTONE.c.resident_id,
-        ids,
-    )
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -295,14 +285,3 @@ class StatusRepository:
                 if earlier is None or earlier.id < meeting_id:
                     held[resident_id] = facts
         return {rid: (held.get(rid), planned.get(rid)) for rid in held.keys() | planned.keys()}
-
-    def milestones_for(self, resident_ids: list[int] | None) -> dict[int, dict[str, date]]:
-        """Return the latest done_on of each recorded milestone kind, per resident.
-
-        For the residents living here when None, else for the ids given; a resident with no
-        milestone recorded is left out. One query per chunk of residents.
-        """
-        found: dict[int, dict[str, date]] = {}
-        for resident_id, kind, done_on in self._bulk(_milestones_statement, resident_ids):
-            found.setdefault(resident_id, {})[kind] = done_on
-        return found

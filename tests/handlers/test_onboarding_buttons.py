@@ -924,39 +924,20 @@ async def test_the_brief_shows_goals_methods_and_notes_read_only(
         (3, "siger nej"),
         (2, "bruger tegn"),
     )
-    for days, body in komm_notes:
+    notes = [(home.mia, komm, days, body) for days, body in komm_notes] + [
+        (home.mia, ipel, 1, "valgte selv tøj"),
+        (home.mia, sundhed, 1, "tog sin medicin"),
+        (home.noah, komm, 1, "noah vinkede"),
+    ]
+    for resident_id, type_id, days, body in notes:
         add_note(
             engine,
             author_id=home.anna,
-            resident_id=home.mia,
-            diary_type_id=komm,
+            resident_id=resident_id,
+            diary_type_id=type_id,
             text=body,
             created_at=now - timedelta(days=days),
         )
-    add_note(
-        engine,
-        author_id=home.anna,
-        resident_id=home.mia,
-        diary_type_id=ipel,
-        text="valgte selv tøj",
-        created_at=now - timedelta(days=1),
-    )
-    add_note(
-        engine,
-        author_id=home.anna,
-        resident_id=home.mia,
-        diary_type_id=sundhed,
-        text="tog sin medicin",
-        created_at=now - timedelta(days=1),
-    )
-    add_note(
-        engine,
-        author_id=home.anna,
-        resident_id=home.noah,
-        diary_type_id=komm,
-        text="noah vinkede",
-        created_at=now - timedelta(days=1),
-    )
     peter = await peter_joins(bot, ("Mia",))
     pid = staff_id(bot, 50)
     open_briefs(bot, 50)

@@ -687,16 +687,6 @@ def _add_step(engine: Engine, meeting: int, step: str, by: int) -> None:
         session.commit()
 
 
-def _add_milestone(engine: Engine, resident: int, kind: str, on: date, by: int) -> None:
-    with Session(engine) as session:
-        session.add(
-            ResidentMilestone(
-                resident_id=resident, kind=kind, done_on=on, recorded_by_id=by, recorded_at=NOW
-            )
-        )
-        session.commit()
-
-
 def test_meetings_for_returns_the_last_held_and_the_planned_meeting(
     backend: Engine, world: World
 ) -> None:
@@ -740,29 +730,6 @@ def test_meetings_for_returns_the_last_held_and_the_planned_meeting(
     }
 
 
-def test_milestones_for_returns_the_latest_day_of_each_kind(backend: Engine, world: World) -> None:
-    by = world.team
-    _add_milestone(backend, world.mia, "dpu", date(2024, 5, 1), by)
-    _add_milestone(backend, world.mia, "dpu", date(2026, 5, 1), by)
-    _add_milestone(backend, world.mia, "dpu", date(2025, 5, 1), by)
-    _add_milestone(backend, world.mia, "autonomt_kompas", date(2021, 2, 1), by)
-    _add_milestone(backend, world.noah, "samarbejdsaftale", date(2026, 2, 1), by)
-    _add_milestone(backend, world.ida, "dpu", date(2026, 1, 1), by)
-
-    with world.make_uow() as uow, statements(backend) as sql:
-        found = uow.status.milestones_for(None)
-    assert len(sql) == 1
-
-    assert found == {
-        world.mia: {"dpu": date(2026, 5, 1), "autonomt_kompas": date(2021, 2, 1)},
-        world.noah: {"samarbejdsaftale": date(2026, 2, 1)},
-    }
-    with world.make_uow() as uow:
-        assert uow.status.milestones_for([world.ida, world.bo]) == {
-            world.ida: {"dpu": date(2026, 1, 1)}
-        }
-
-
 def test_bulk_reads_cost_one_query_per_chunk_of_residents(
     backend: Engine, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -775,19 +742,15 @@ def test_bulk_reads_cost_one_query_per_chunk_of_residents(
         rid: _add_meeting(backend, rid, date(2027, 1, 5), "planned", by)
         for rid in (world.mia, world.noah, world.ida, world.bo)
     }
-    for rid in meetings_made:
-        _add_milestone(backend, rid, "dpu", date(2026, 1, 1), world.team)
     ids = list(meetings_made)
 
     with world.make_uow() as uow, statements(backend) as sql:
         found = uow.status.meetings_for(ids)
-        kinds = uow.status.milestones_for(ids)
-    assert len(sql) == 4
+    assert len(sql) == 2
 
     assert found == {
         rid: (None, MeetingFacts(mid, date(2027, 1, 5))) for rid, mid in meetings_made.items()
     }
-    assert kinds == {rid: {"dpu": date(2026, 1, 1)} for rid in ids}
 
 
 def test_a_tick_racing_an_uncommitted_tick_waits_and_returns_the_first(

@@ -24,7 +24,6 @@ from bot.domain.onboarding import (
     access_days_left,
     applies,
     briefs_open,
-    checklist_order,
     first_due,
     missing_gates,
     next_due,
@@ -244,21 +243,6 @@ def test_validate_access_end(starts_on: date, ends_on: date, expected: str | Non
 )
 def test_access_days_left(ends_on: date | None, expected: int | None) -> None:
     assert access_days_left(ends_on, TODAY) == expected
-
-
-# --- order ----------------------------------------------------------------------------------
-
-
-def test_checklist_order_puts_open_steps_first_by_due_date_then_id() -> None:
-    steps = [
-        fact(1, TODAY + timedelta(days=5), done_on=TODAY),
-        fact(2, TODAY + timedelta(days=3)),
-        fact(3, TODAY - timedelta(days=1)),
-        fact(4, TODAY - timedelta(days=9), done_on=TODAY),
-        fact(6, TODAY + timedelta(days=3)),
-        fact(5, TODAY + timedelta(days=3)),
-    ]
-    assert [s.id for s in checklist_order(steps)] == [3, 2, 5, 6, 4, 1]
 
 
 # --- the default checklist ------------------------------------------------------------------
