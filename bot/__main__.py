@@ -17,11 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from telegram import Bot
 from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter
 from telegram.request import BaseRequest
 
-from bot.app import build_application
+from bot.app import build_application, file_url
 from bot.clock import SystemClock
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings, sqlite_path
 from bot.domain.access import Role
 from bot.domain.dates import WEEKDAY_NAMES_DA, parse_danish_date, parse_weekday
 from bot.domain.errors import DomainError
@@ -139,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
         "bench", add_help=False, help="run the benchmarks (arguments go to the runner)"
     )
     commands.add_parser("migrate", help="bring the database to the newest schema")
+    worker = commands.add_parser(
+        "worker",
+        help="one of BOT_WORKERS bot processes; `run` starts them (updates come on stdin)",
+    )
+    worker.add_argument("--index", type=int, required=True, help="this worker's number, from 0")
+    worker.add_argument("--workers", type=int, required=True, help="how many workers there are")
     invite = commands.add_parser(
         "invite", help="make a one-time invite link (e.g. for the first leader)"
     )
@@ -231,14 +238,58 @@ def cmd_default(inv: Invocation) -> int:
 
 
 def cmd_run(inv: Invocation) -> int:
-    """Run the bot with long polling until Ctrl-C or SIGTERM."""
-    if inv.settings.telegram_bot_token is None:
+    """Run the bot with long polling until Ctrl-C or SIGTERM (BOT_WORKERS > 1: several)."""
+    settings = inv.settings
+    if settings.telegram_bot_token is None:
         print(NO_TOKEN_RUN, file=sys.stderr)
         return EXIT_USAGE
-    configure_logging(inv.settings)
-    app = build_application(inv.settings)
+    if settings.bot_workers > 1 and settings.sqlalchemy_url.startswith("sqlite") and (
+        sqlite_path(settings.sqlalchemy_url) is None
+    ):
+        print("BOT_WORKERS > 1 needs a database file or server to share", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(settings)
+    if settings.bot_workers > 1:
+        from bot import shards  # noqa: PLC0415  (only the front needs it)
+
+        engine = create_db_engine(settings.sqlalchemy_url)
+        try:
+            upgrade(engine)  # once, before any worker opens the database
+        finally:
+            engine.dispose()
+        bot = shards.updates_bot(
+            settings.telegram_bot_token.get_secret_value(),
+            settings.telegram_api_base_url,
+            file_url(settings.telegram_api_base_url),
+        )
+        return asyncio.run(shards.run_front(bot, settings.bot_workers))
+    app = build_application(settings)
     app.run_polling()
     return EXIT_OK
+
+
+def cmd_worker(inv: Invocation) -> int:
+    """Serve the updates the front hands over on standard input (see bot.shards)."""
+    from bot import shards  # noqa: PLC0415
+
+    shards.ignore_stop_signals()  # first: a Ctrl-C while starting must not kill the worker
+    args, settings = inv.args, inv.settings
+    if not 0 <= args.index < args.workers:
+        print("--index must be from 0 to --workers - 1", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(settings)
+    # Telegram's overall limit is the bot's, not each process's: share it out.
+    app = build_application(
+        settings,
+        migrate=False,
+        primary=args.index == 0,
+        polling=False,
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=settings.telegram_overall_max_rate / args.workers,
+            max_retries=settings.telegram_max_retries,
+        ),
+    )
+    return shards.run_worker(app, args.index)
 
 
 class RedactingFormatter(logging.Formatter):
@@ -502,6 +553,7 @@ COMMANDS: dict[str | None, Command] = {
     "demo": cmd_demo,
     "bench": cmd_bench,
     "migrate": cmd_migrate,
+    "worker": cmd_worker,
     "invite": cmd_invite,
     "import": cmd_import,
     "team-meetings": cmd_team_meetings,

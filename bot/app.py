@@ -37,8 +37,15 @@ def build_application(
     clock: Clock | None = None,
     rate_limiter: AIORateLimiter | None = None,
     migrate: bool = True,
+    primary: bool = True,
+    polling: bool = True,
 ) -> BotApplication:
-    """Assemble the bot: database, services, persistence, processor and handlers."""
+    """Assemble the bot: database, services, persistence, processor and handlers.
+
+    With several bot processes on one database (bot.shards), only the primary one tells
+    Telegram the command list and runs the reminder sweep, and none of them polls: the front
+    hands them their updates (`polling=False`).
+    """
     engine = create_db_engine(settings.sqlalchemy_url, synchronous=settings.sqlite_synchronous)
     if migrate:
         upgrade(engine)
@@ -61,11 +68,15 @@ def build_application(
                 max_retries=settings.telegram_max_retries,
             )
         )
-        .post_init(_post_init)
+        .post_init(_post_init if primary else _post_init_secondary)
         .post_shutdown(_post_shutdown)
     )
+    if not polling:
+        builder = builder.updater(None)
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+        if polling:
+            builder = builder.get_updates_request(request)
     app: BotApplication = builder.build()
     services = Services(
         settings=settings,
@@ -97,6 +108,11 @@ async def _post_init(app: BotApplication) -> None:
     )
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en")
     reminder_job.schedule(app)
+
+
+async def _post_init_secondary(_app: BotApplication) -> None:
+    """A secondary bot process: the primary one sets the commands and sweeps reminders."""
+    log.info("secondary bot process: no command list, no reminder sweep")
 
 
 async def _post_shutdown(app: BotApplication) -> None:

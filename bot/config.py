@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     response_rate_warning_percent: int = Field(default=60, ge=1, le=100)
     # How often the reminder sweep runs (it also runs at start-up); 0 turns reminders off.
     reminder_sweep_minutes: int = Field(default=5, ge=0, le=60)
+    # Bot processes sharing the database (bot.shards): 1 runs everything in one process; N > 1
+    # starts a front that polls Telegram and N workers, each person's updates on one of them.
+    bot_workers: int = Field(default=1, ge=1, le=32)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     BaseHandler,
@@ -19,7 +19,14 @@ from telegram.ext import (
 from bot.context import CustomContext
 from bot.domain.errors import Expired, NotAllowed, NotFound
 from bot.handlers.callbacks import BadCallbackData, MyNotePress, NoteCardPress, ResidentNotesPress
-from bot.handlers.common import callback_message, handles_domain_errors, safe_edit, tell
+from bot.handlers.common import (
+    callback_message,
+    edit_unparsed,
+    handles_domain_errors,
+    safe_edit,
+    send_unparsed,
+    tell,
+)
 from bot.handlers.flow import TEXT, Flow, flow_step, reset_flow_data
 from bot.handlers.note_views import note_card, note_list, reason_text
 from bot.handlers.scores import after_note_scale
@@ -48,11 +55,12 @@ STEP_ACTIONS = frozenset(
 )
 
 
-async def _show_card(update: Update, context: CustomContext, card: Card) -> Message:
+async def _show_card(update: Update, context: CustomContext, card: Card) -> None:
     text, markup = note_card(context.tx, card, context.services.tz, context.services.clock.now())
     message = update.effective_message
     assert message is not None
-    return await message.reply_text(text, reply_markup=markup)
+    # Every note shows a card: the answer (the card as a Message) is not needed.
+    await send_unparsed(context, message.chat_id, text, markup)
 
 
 @handles_domain_errors
@@ -66,7 +74,7 @@ async def _quick_note(update: Update, context: CustomContext) -> None:
     assert message is not None and message.text is not None
     log.info("quick note from staff %s", context.me.staff_id)
     s = context.services
-    card = await context.run(
+    card = await context.run_quick(
         notes.start_quick_note,
         s.clock,
         s.directory,
@@ -102,43 +110,45 @@ async def _press_card(update: Update, context: CustomContext) -> tuple[NoteCardP
     args = (s.clock, s.directory, me, press.draft_id)
     answer = ""
     if press.action == NoteCardPress.SAVE:
-        card = await context.run(notes.save_note, *args, undo_window=context.undo_window)
+        card = await context.run_quick(notes.save_note, *args, undo_window=context.undo_window)
         answer = context.tx.plain("notes.saved_toast")
     elif press.action == NoteCardPress.CANCEL:
-        card = await context.run(notes.cancel_draft, *args)
+        card = await context.run_quick(notes.cancel_draft, *args)
     elif press.action == NoteCardPress.RESIDENTS:
-        card = await context.run(notes.show_card, *args, picking="resident", page=press.arg)
+        card = await context.run_quick(notes.show_card, *args, picking="resident", page=press.arg)
     elif press.action == NoteCardPress.TYPES:
-        card = await context.run(notes.show_card, *args, picking="type")
+        card = await context.run_quick(notes.show_card, *args, picking="type")
     elif press.action == NoteCardPress.PICK_RESIDENT:
-        card = await context.run(notes.pick_resident, *args, press.arg)
+        card = await context.run_quick(notes.pick_resident, *args, press.arg)
     elif press.action == NoteCardPress.PICK_TYPE:
-        card = await context.run(notes.pick_type, *args, press.arg)
+        card = await context.run_quick(notes.pick_type, *args, press.arg)
     elif press.action == NoteCardPress.UNDO:
-        card = await context.run(notes.undo_save, *args, undo_window=context.undo_window)
+        card = await context.run_quick(notes.undo_save, *args, undo_window=context.undo_window)
         answer = context.tx.plain("notes.undone_toast")
     elif press.action == NoteCardPress.SUB_GOALS:
-        card = await context.run(notes.show_card, *args, picking="sub_goal")
+        card = await context.run_quick(notes.show_card, *args, picking="sub_goal")
     elif press.action == NoteCardPress.PICK_SUB_GOAL:
-        card = await context.run(notes.pick_sub_goal, *args, press.arg)
+        card = await context.run_quick(notes.pick_sub_goal, *args, press.arg)
     elif press.action == NoteCardPress.CLEAR_SUB_GOAL:
-        card = await context.run(notes.clear_sub_goal, *args)
+        card = await context.run_quick(notes.clear_sub_goal, *args)
     elif press.action == NoteCardPress.REASONS:
-        card = await context.run(notes.clear_reason, *args)
+        card = await context.run_quick(notes.clear_reason, *args)
     elif press.action == NoteCardPress.TYPE_REASON:
-        card = await context.run(notes.clear_reason, *args)
+        card = await context.run_quick(notes.clear_reason, *args)
         answer = context.tx.plain("notes.write_reason_toast")
     elif press.action == NoteCardPress.PICK_REASON:
         try:
             reason = reason_text(context.tx, press.arg)
         except IndexError:
             raise BadCallbackData(query.data) from None
-        card = await context.run(notes.give_reason, *args, reason)
+        card = await context.run_quick(notes.give_reason, *args, reason)
     else:
-        card = await context.run(notes.show_card, *args, undo_window=context.undo_window)
+        card = await context.run_quick(notes.show_card, *args, undo_window=context.undo_window)
     text, markup = note_card(context.tx, card, s.tz, s.clock.now())
     # The toast and the new card are independent requests: one round trip instead of two.
-    await asyncio.gather(query.answer(answer), safe_edit(callback_message(update), text, markup))
+    await asyncio.gather(
+        query.answer(answer), edit_unparsed(context, callback_message(update), text, markup)
+    )
     if press.action == NoteCardPress.SAVE and card.status == "saved":
         await _delete_source(context, card.source_chat_id, card.source_message_id)
         if card.offer_score and card.sub_goal is not None and card.resident is not None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
+import os
 import threading
+import time
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +54,7 @@ def create_db_engine(url: str, *, synchronous: str = "NORMAL") -> Engine:
             )
         _configure_sqlite(engine, synchronous)
         if path is not None:
-            _WRITE_LOCKS[engine] = _WriteLock()
+            _WRITE_LOCKS[engine] = _file_lock(path)
         return engine
     return sa.create_engine(
         url, pool_pre_ping=True, pool_size=8, max_overflow=8, hide_parameters=True
@@ -88,39 +91,191 @@ READ_ONLY = "dagbogsbot_read_only"
 
 
 class _WriteLock:
-    """A re-entrant lock whose wait is bounded by SQLite's own busy timeout."""
+    """One writer at a time over every process on a SQLite file.
 
-    def __init__(self) -> None:
+    Threads of this process queue on a re-entrant lock (woken the moment it is free). The
+    thread that holds it then takes an exclusive `flock` on a side file (`<db>-writelock`),
+    trying every FLOCK_RETRY_S while a writer in another process (the bot's workers, the
+    command line) holds it. Without it, writers poll in SQLite's busy handler, which sleeps 1
+    to 100 ms between tries: two processes saving notes at once then wait for sleeps, not for
+    each other. The kernel drops a `flock` when
+    its process dies, so a killed writer never leaves the file locked.
+
+    Both waits are bounded by SQLite's busy timeout: past it the writer goes on without the
+    lock and SQLite itself reports "database is locked" if the other writer is still busy, as
+    it would without this lock. A side file that cannot be opened (another user's, a
+    read-only folder) leaves only SQLite's own locking, with a warning.
+    """
+
+    def __init__(self, path: Path) -> None:
         self._lock = threading.RLock()
         self._held = threading.local()
+        self._path = path.with_name(path.name + "-writelock")
+        self._database = path
+        self._fd: int | None = None
+        self._pid = os.getpid()
+        self._unusable = False
 
-    def __enter__(self) -> _WriteLock:
-        # Bounded: past the busy timeout SQLite itself reports "database is locked", as it
-        # would without this lock, instead of a thread waiting here for ever.
-        acquired = self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    def _file(self) -> int | None:
+        if self._unusable:
+            return None
+        if self._fd is None or self._pid != os.getpid():
+            # A forked child needs its own open file description: flock belongs to one.
+            try:
+                self._fd = _open_side_file(self._path, self._database)
+            except OSError as exc:
+                log.warning("no cross-process write lock (%s): SQLite's own locking only", exc)
+                self._unusable = True
+                return None
+            self._pid = os.getpid()
+            weakref.finalize(self, _close_quietly, self._fd)
+        return self._fd
+
+    def _flock(self, deadline: float | None) -> bool:
+        """Take the flock (deadline None: only if free now); False when not taken."""
+        fd = self._file()
+        if fd is None:
+            return True
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if deadline is None or time.monotonic() >= deadline:
+                    return False
+            time.sleep(FLOCK_RETRY_S)
+
+    def _enter(self, *, wait: bool) -> bool:
+        timeout = SQLITE_BUSY_TIMEOUT_MS / 1000
+        acquired = self._lock.acquire(timeout=timeout) if wait else self._lock.acquire(False)
+        if not acquired:
+            if wait:
+                self._push(False)  # past the timeout: on without the lock, as documented
+            return False
+        try:
+            stack: list[bool] = getattr(self._held, "stack", [])
+            outermost = not any(stack)
+            if outermost and not self._flock(time.monotonic() + timeout if wait else None):
+                if not wait:
+                    self._lock.release()
+                    return False
+                # Another process held it past the busy timeout: SQLite decides from here.
+                self._push(True, flocked=False)
+                return True
+        except BaseException:
+            self._lock.release()
+            raise
+        self._push(True, flocked=outermost and self._fd is not None)
+        return True
+
+    def _push(self, acquired: bool, *, flocked: bool = False) -> None:
         stack: list[bool] = getattr(self._held, "stack", [])
         stack.append(acquired)
         self._held.stack = stack
+        flocks: list[bool] = getattr(self._held, "flocks", [])
+        flocks.append(flocked)
+        self._held.flocks = flocks
+
+    def __enter__(self) -> _WriteLock:
+        self._enter(wait=True)
         return self
 
+    def try_enter(self) -> bool:
+        """Take the lock only when nobody holds it, without waiting; True when taken."""
+        return self._enter(wait=False)
+
     def __exit__(self, *_exc: object) -> None:
-        if self._held.stack.pop():
+        acquired = self._held.stack.pop()
+        flocked = self._held.flocks.pop()
+        if flocked and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        if acquired:
             self._lock.release()
 
 
+FLOCK_RETRY_S = 0.0005
+"""How often a writer tries the other processes' lock again while it is taken."""
+
+
+def _open_side_file(path: Path, database: Path) -> int:
+    """Open (or create) the lock file with the database file's mode and owner."""
+    try:
+        info: os.stat_result | None = database.stat()
+    except OSError:
+        info = None
+    mode = (info.st_mode & 0o666) if info is not None else 0o600
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, mode)
+    if info is not None and os.geteuid() == 0:
+        # As SQLite does for -wal and -shm: a command run as root must not leave a file the
+        # bot's own user cannot open.
+        with contextlib.suppress(OSError):
+            os.fchown(fd, info.st_uid, info.st_gid)
+    return fd
+
+
+def _close_quietly(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+# One lock per database file and process, shared by every engine on that file (two engines
+# with a lock each would shut each other out); it lives as long as an engine uses it.
 _WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, _WriteLock] = weakref.WeakKeyDictionary()
+_LOCKS_BY_FILE: weakref.WeakValueDictionary[Path, _WriteLock] = weakref.WeakValueDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def _file_lock(path: Path) -> _WriteLock:
+    key = path.resolve()
+    with _LOCKS_GUARD:
+        lock = _LOCKS_BY_FILE.get(key)
+        if lock is None:
+            lock = _LOCKS_BY_FILE[key] = _WriteLock(key)
+        return lock
 
 
 def write_lock(engine: Engine) -> contextlib.AbstractContextManager[object]:
     """Return the in-process lock that writers to a SQLite file take before BEGIN IMMEDIATE.
 
-    SQLite has one writer at a time. Threads of this process queue on this lock and wake the
-    moment it is free; without it they would poll in SQLite's busy handler, which sleeps up
-    to 100 ms between tries. Other processes still meet the busy timeout. PostgreSQL locks
-    rows itself: no lock there.
+    SQLite has one writer at a time. Writers of this process and of the others on the same
+    file queue on this lock (see _WriteLock); without it they would poll in SQLite's busy
+    handler, which sleeps up to 100 ms between tries. PostgreSQL locks rows itself: no lock
+    there.
     """
     lock = _WRITE_LOCKS.get(engine)
     return lock if lock is not None else contextlib.nullcontext()
+
+
+def try_write_lock(engine: Engine) -> contextlib.AbstractContextManager[object] | None:
+    """Return the write lock already taken when it was free this instant, else None.
+
+    For the small writes every note makes (bot.context.CustomContext.run_quick): run on the
+    event loop's own thread, they hold the lock only for their own few statements, where a
+    worker thread holding it would also wait its turn for the interpreter lock. None when
+    someone else writes (the caller tries again) and when there is no lock (has_write_lock).
+    """
+    lock = _WRITE_LOCKS.get(engine)
+    if lock is None or not lock.try_enter():
+        return None
+    return _Taken(lock)
+
+
+def has_write_lock(engine: Engine) -> bool:
+    """Whether writers to this engine's database queue on write_lock (a SQLite file)."""
+    return engine in _WRITE_LOCKS
+
+
+class _Taken:
+    """A write lock already entered: `with` only releases it at the end of the block."""
+
+    def __init__(self, lock: _WriteLock) -> None:
+        self._lock = lock
+
+    def __enter__(self) -> _Taken:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.__exit__(*exc)
 
 
 def alembic_config(engine: Engine) -> Config:

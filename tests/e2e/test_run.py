@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -144,3 +145,56 @@ def test_run_polls_answers_and_stops_cleanly(local_api: LocalBotApi, tmp_path: P
     assert "SECRET" not in output
     # Files are fetched from the same self-hosted server, not from api.telegram.org.
     assert "api.telegram.org" not in output
+
+
+def test_run_with_two_workers_hands_each_person_to_one_worker(
+    local_api: LocalBotApi, tmp_path: Path
+) -> None:
+    # Two strangers whose ids differ in parity: with BOT_WORKERS=2 each has a worker of their own.
+    people = [local_api.updates.user(STRANGER, "Fremmed"), local_api.updates.user(556, "Anden")]
+    for person in (*people, *people):
+        local_api.pending.append(local_api.updates.message(person, "mia komm pegede på saft"))
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": local_api.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "BOT_WORKERS": "2",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def replies(chat_id: int) -> list[str]:
+        with local_api.lock:
+            calls = local_api.api.calls_to("sendMessage")
+        return [str(c.params.get("text", "")) for c in calls if int(c.params["chat_id"]) == chat_id]
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    try:
+        while time.monotonic() < deadline and not (
+            len(replies(STRANGER)) == 2 and len(replies(556)) == 2
+        ):
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=WAIT_SECONDS)
+
+    assert process.returncode == 0, output
+    for person in people:
+        answers = replies(int(person["id"]))
+        assert len(answers) == 2, output
+        assert all("kun for registrerede medarbejdere" in a for a in answers)
+    # Each worker got exactly one person's two updates, and finished them before stopping.
+    assert "worker 0 done after 2 updates" in output
+    assert "worker 1 done after 2 updates" in output
+    assert "front stopped after 4 updates" in output
+    # Only the primary worker registered the command list (Danish and English, once each).
+    scopes = [c.params.get("language_code") for c in local_api.api.calls_to("setMyCommands")]
+    assert sorted(scopes, key=str) == sorted([None, "en"], key=str)
+    assert TOKEN not in output

@@ -8,7 +8,10 @@ turn a hang into a failure).
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from bot.domain.access import Actor, Role
 from bot.domain.errors import Conflict
 from bot.services import notes, staff
 from bot.services.directory import Directory
+from bot.storage.db import try_write_lock
 from bot.storage.models import DiaryNote, Invite, NoteDraft, Staff
 from bot.storage.uow import UnitOfWorkFactory
 from tests import factories
@@ -263,3 +267,105 @@ def test_sqlite_transaction_takes_the_write_lock_when_it_begins(
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+# --- The write lock across processes (several bot processes, bot.shards) ----------------------
+
+_HOLDER = """
+import sys
+from bot.storage.db import create_db_engine, write_lock
+engine = create_db_engine(sys.argv[1])
+with write_lock(engine):
+    print("held", flush=True)
+    sys.stdin.readline()
+print("released", flush=True)
+sys.stdin.readline()
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_write_lock_is_shared_with_other_processes_and_dies_with_them(
+    backend: Engine, make_uow: UnitOfWorkFactory
+) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(backend.url)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdin is not None
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        # Another process writes: this one cannot take the lock without waiting.
+        assert try_write_lock(backend) is None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "released"
+        taken = try_write_lock(backend)
+        assert taken is not None
+        with taken:
+            # Re-entrant for this thread: the use case's own unit of work runs inside.
+            with make_uow() as uow:
+                assert uow.org.departments() == []
+            # …and still exclusive for everybody else: other threads and other processes.
+            assert _taken_elsewhere(backend) is False
+            assert _try_in_another_process(backend) == "busy"
+        assert _taken_elsewhere(backend) is True
+        assert _try_in_another_process(backend) == "free"
+        holder.stdin.write("\n")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_killed_writer_leaves_the_lock_free(backend: Engine) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(backend.url)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        assert try_write_lock(backend) is None
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    taken = try_write_lock(backend)
+    assert taken is not None
+    with taken:
+        pass
+
+
+_TRYER = """
+import sys
+from bot.storage.db import create_db_engine, try_write_lock
+taken = try_write_lock(create_db_engine(sys.argv[1]))
+print("busy" if taken is None else "free")
+"""
+
+
+def _try_in_another_process(engine: Engine) -> str:
+    """Whether another process could take the write lock right now: "free" or "busy"."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TRYER, str(engine.url)],
+        capture_output=True,
+        text=True,
+        timeout=JOIN_TIMEOUT,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def _taken_elsewhere(engine: Engine) -> bool:
+    """Whether a thread of this process could take the write lock right now."""
+    result: list[bool] = []
+
+    def attempt() -> None:
+        taken = try_write_lock(engine)
+        result.append(taken is not None)
+        if taken is not None:
+            with taken:
+                pass
+
+    thread = threading.Thread(target=attempt)
+    thread.start()
+    thread.join(JOIN_TIMEOUT)
+    return result == [True]
