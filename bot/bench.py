@@ -524,6 +524,21 @@ def bench_rate_limiter() -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=0, max_retries=MAX_RETRIES)
 
 
+def bench_application(
+    db_url: str, api: FakeBotApi, *, primary: bool = True, polling: bool = True
+) -> BotApplication:
+    """Build the real application as every benchmark runs it (a worker: polling=False)."""
+    return build_application(
+        bench_settings(db_url),
+        request=api,
+        clock=SystemClock(),
+        rate_limiter=bench_rate_limiter(),
+        migrate=False,
+        primary=primary,
+        polling=polling,
+    )
+
+
 def bench_settings(db_url: str) -> Settings:
     """Return the settings of a benchmark run."""
     return Settings(
@@ -605,13 +620,7 @@ async def _run_notes_async(
     factory = UpdateFactory(api)
     users = [factory.user(FIRST_USER_ID + i, f"Bruger{i}") for i in range(config.users)]
     started = time.perf_counter()
-    app = build_application(
-        bench_settings(db_url),
-        request=api,
-        clock=SystemClock(),
-        rate_limiter=bench_rate_limiter(),
-        migrate=False,
-    )
+    app = bench_application(db_url, api)
     cursor = {int(u["id"]): 0 for u in users}
     async with app:
         await app.start()

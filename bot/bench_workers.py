@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.app import build_application
-from bot.clock import SystemClock
 from bot.fakeapi import ApiCall, FakeBotApi, UpdateFactory
 from bot.shards import encode, ignore_stop_signals, serve, shard_of, stdin_reader
 
@@ -40,7 +38,7 @@ def _emit(event: JSONDict) -> None:
 
 def worker_main(argv: Sequence[str]) -> int:
     """Serve updates from stdin on a fake Bot API; report what users wait for on stdout."""
-    from bot.bench import bench_rate_limiter, bench_settings  # noqa: PLC0415  (no cycle)
+    from bot.bench import bench_application  # noqa: PLC0415  (no import cycle)
 
     ignore_stop_signals()
 
@@ -69,15 +67,7 @@ def worker_main(argv: Sequence[str]) -> int:
             )  # fmt: skip
 
     api.add_listener(on_call)
-    app = build_application(
-        bench_settings(db_url),
-        request=api,
-        clock=SystemClock(),
-        rate_limiter=bench_rate_limiter(),
-        migrate=False,
-        primary=index == 0,
-        polling=False,
-    )
+    app = bench_application(db_url, api, primary=index == 0, polling=False)
     async def main() -> int:
         return await serve(app, await stdin_reader(), on_update)
 

@@ -105,17 +105,16 @@ def local_api() -> Iterator[LocalBotApi]:
         server.server.server_close()
 
 
-def test_run_polls_answers_and_stops_cleanly(local_api: LocalBotApi, tmp_path: Path) -> None:
-    stranger = local_api.updates.user(STRANGER, "Fremmed")
-    local_api.pending.append(local_api.updates.message(stranger, "mia komm pegede på saft"))
+def start_run(local_api: LocalBotApi, tmp_path: Path, **settings: str) -> subprocess.Popen[str]:
+    """Start `python -m bot run` against the local Bot API, with these extra settings."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": local_api.base_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "LOG_LEVEL": "DEBUG",
+        **settings,
     }
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
         env=env,
@@ -123,6 +122,12 @@ def test_run_polls_answers_and_stops_cleanly(local_api: LocalBotApi, tmp_path: P
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_run_polls_answers_and_stops_cleanly(local_api: LocalBotApi, tmp_path: Path) -> None:
+    stranger = local_api.updates.user(STRANGER, "Fremmed")
+    local_api.pending.append(local_api.updates.message(stranger, "mia komm pegede på saft"))
+    process = start_run(local_api, tmp_path, LOG_LEVEL="DEBUG")
     try:
         answered = local_api.answered.wait(WAIT_SECONDS)
     finally:
@@ -154,21 +159,7 @@ def test_run_with_two_workers_hands_each_person_to_one_worker(
     people = [local_api.updates.user(STRANGER, "Fremmed"), local_api.updates.user(556, "Anden")]
     for person in (*people, *people):
         local_api.pending.append(local_api.updates.message(person, "mia komm pegede på saft"))
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": local_api.base_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-        "BOT_WORKERS": "2",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_run(local_api, tmp_path, BOT_WORKERS="2")
 
     def replies(chat_id: int) -> list[str]:
         with local_api.lock:

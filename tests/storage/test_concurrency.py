@@ -283,16 +283,21 @@ sys.stdin.readline()
 """
 
 
+def _holder(engine: Engine) -> subprocess.Popen[str]:
+    """Another process that takes the write lock, then releases it on each line it reads."""
+    return subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(engine.url)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_write_lock_is_shared_with_other_processes_and_dies_with_them(
     backend: Engine, make_uow: UnitOfWorkFactory
 ) -> None:
-    with subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(backend.url)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as holder:
+    with _holder(backend) as holder:
         assert holder.stdin is not None
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "held"
@@ -317,12 +322,7 @@ def test_write_lock_is_shared_with_other_processes_and_dies_with_them(
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_killed_writer_leaves_the_lock_free(backend: Engine) -> None:
-    with subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(backend.url)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as holder:
+    with _holder(backend) as holder:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "held"
         assert try_write_lock(backend) is None
