@@ -121,6 +121,7 @@ def start_run(local_api: LocalBotApi, tmp_path: Path, **settings: str) -> subpro
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # a process group of its own, as under a service manager
     )
 
 
@@ -152,33 +153,46 @@ def test_run_polls_answers_and_stops_cleanly(local_api: LocalBotApi, tmp_path: P
     assert "api.telegram.org" not in output
 
 
-def test_run_with_two_workers_hands_each_person_to_one_worker(
-    local_api: LocalBotApi, tmp_path: Path
-) -> None:
-    # Two strangers whose ids differ in parity: with BOT_WORKERS=2 each has a worker of their own.
+def _replies(local_api: LocalBotApi, chat_id: int) -> list[str]:
+    with local_api.lock:
+        calls = local_api.api.calls_to("sendMessage")
+    return [str(c.params.get("text", "")) for c in calls if int(c.params["chat_id"]) == chat_id]
+
+
+def _two_workers_answer(
+    local_api: LocalBotApi, tmp_path: Path, stop: signal.Signals, *, whole_group: bool
+) -> tuple[subprocess.Popen[str], str, list[dict[str, Any]]]:
+    """Two strangers (ids of different parity: a worker each) send two messages each; once
+    all four are answered, send stop to the front or to its whole process group."""
     people = [local_api.updates.user(STRANGER, "Fremmed"), local_api.updates.user(556, "Anden")]
     for person in (*people, *people):
         local_api.pending.append(local_api.updates.message(person, "mia komm pegede på saft"))
     process = start_run(local_api, tmp_path, BOT_WORKERS="2")
-
-    def replies(chat_id: int) -> list[str]:
-        with local_api.lock:
-            calls = local_api.api.calls_to("sendMessage")
-        return [str(c.params.get("text", "")) for c in calls if int(c.params["chat_id"]) == chat_id]
-
     deadline = time.monotonic() + WAIT_SECONDS
     try:
-        while time.monotonic() < deadline and not (
-            len(replies(STRANGER)) == 2 and len(replies(556)) == 2
+        while time.monotonic() < deadline and not all(
+            len(_replies(local_api, int(p["id"]))) == 2 for p in people
         ):
             time.sleep(0.05)
     finally:
-        process.send_signal(signal.SIGINT)
+        if whole_group:
+            os.killpg(process.pid, stop)  # as systemd and docker stop do
+        else:
+            process.send_signal(stop)
         output, _ = process.communicate(timeout=WAIT_SECONDS)
+    return process, output, people
+
+
+def test_run_with_two_workers_hands_each_person_to_one_worker(
+    local_api: LocalBotApi, tmp_path: Path
+) -> None:
+    process, output, people = _two_workers_answer(
+        local_api, tmp_path, signal.SIGINT, whole_group=False
+    )
 
     assert process.returncode == 0, output
     for person in people:
-        answers = replies(int(person["id"]))
+        answers = _replies(local_api, int(person["id"]))
         assert len(answers) == 2, output
         assert all("kun for registrerede medarbejdere" in a for a in answers)
     # Each worker got exactly one person's two updates, and finished them before stopping.
@@ -189,3 +203,18 @@ def test_run_with_two_workers_hands_each_person_to_one_worker(
     scopes = [c.params.get("language_code") for c in local_api.api.calls_to("setMyCommands")]
     assert sorted(scopes, key=str) == sorted([None, "en"], key=str)
     assert TOKEN not in output
+
+
+def test_sigterm_to_the_whole_group_lets_the_workers_finish(
+    local_api: LocalBotApi, tmp_path: Path
+) -> None:
+    process, output, _people = _two_workers_answer(
+        local_api, tmp_path, signal.SIGTERM, whole_group=True
+    )
+
+    # The workers ignore the signal and stop when the front closes their input, after the
+    # updates they read: nobody is killed half-way, and the front exits cleanly.
+    assert process.returncode == 0, output
+    assert "worker 0 done after 2 updates" in output
+    assert "worker 1 done after 2 updates" in output
+    assert "front stopped after 4 updates" in output
