@@ -183,6 +183,12 @@ def _two_workers_answer(
     return process, output, people
 
 
+def _assert_each_worker_finished_two(output: str) -> None:
+    assert "worker 0 done after 2 updates" in output
+    assert "worker 1 done after 2 updates" in output
+    assert "front stopped after 4 updates" in output
+
+
 def test_run_with_two_workers_hands_each_person_to_one_worker(
     local_api: LocalBotApi, tmp_path: Path
 ) -> None:
@@ -196,9 +202,7 @@ def test_run_with_two_workers_hands_each_person_to_one_worker(
         assert len(answers) == 2, output
         assert all("kun for registrerede medarbejdere" in a for a in answers)
     # Each worker got exactly one person's two updates, and finished them before stopping.
-    assert "worker 0 done after 2 updates" in output
-    assert "worker 1 done after 2 updates" in output
-    assert "front stopped after 4 updates" in output
+    _assert_each_worker_finished_two(output)
     # Only the primary worker registered the command list (Danish and English, once each).
     scopes = [c.params.get("language_code") for c in local_api.api.calls_to("setMyCommands")]
     assert sorted(scopes, key=str) == sorted([None, "en"], key=str)
@@ -215,6 +219,4 @@ def test_sigterm_to_the_whole_group_lets_the_workers_finish(
     # The workers ignore the signal and stop when the front closes their input, after the
     # updates they read: nobody is killed half-way, and the front exits cleanly.
     assert process.returncode == 0, output
-    assert "worker 0 done after 2 updates" in output
-    assert "worker 1 done after 2 updates" in output
-    assert "front stopped after 4 updates" in output
+    _assert_each_worker_finished_two(output)
