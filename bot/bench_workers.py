@@ -25,9 +25,6 @@ from bot.shards import encode, ignore_stop_signals, serve, shard_of, stdin_reade
 
 JSONDict = dict[str, Any]
 
-SAVED_MARK = "Gemt"
-WAIT_TIMEOUT = 60.0
-
 
 # --- The worker process -------------------------------------------------------------------------
 
@@ -38,7 +35,7 @@ def _emit(event: JSONDict) -> None:
 
 def worker_main(argv: Sequence[str]) -> int:
     """Serve updates from stdin on a fake Bot API; report what users wait for on stdout."""
-    from bot.bench import bench_application  # noqa: PLC0415  (no import cycle)
+    from bot.bench import SAVED_MARK, bench_application  # noqa: PLC0415  (no import cycle)
 
     ignore_stop_signals()
 
@@ -68,6 +65,7 @@ def worker_main(argv: Sequence[str]) -> int:
 
     api.add_listener(on_call)
     app = bench_application(db_url, api, primary=index == 0, polling=False)
+
     async def main() -> int:
         return await serve(app, await stdin_reader(), on_update)
 
@@ -142,7 +140,7 @@ class ShardedDriver:
 
     async def interaction(self, user: JSONDict, text: str) -> Timing:
         """Send one note, press Gem on its card, wait for "Gemt" and the source's deletion."""
-        from bot.bench import BenchFailure, gem_button  # noqa: PLC0415  (no cycle)
+        from bot.bench import WAIT_TIMEOUT, BenchFailure, gem_button  # noqa: PLC0415
 
         chat_id = int(user["id"])
         loop = asyncio.get_running_loop()

@@ -304,7 +304,7 @@ class Front:
         except TimeoutError:
             for process in self.workers:
                 if process.returncode is None:
-                    log.error("worker %d did not stop in time: killed", process.pid)
+                    log.error("worker (pid %d) did not stop in time: killed", process.pid)
                     process.kill()
             await asyncio.gather(*(p.wait() for p in self.workers))
 

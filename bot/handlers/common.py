@@ -61,9 +61,19 @@ async def safe_edit(
             raise
 
 
-def _parse_mode(context: CustomContext) -> str | None:
+def _text_params(
+    context: CustomContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> dict[str, object]:
+    """A text message's parameters as bot.send_message sends them (the bot's parse mode)."""
     defaults = context.bot.defaults
-    return defaults.parse_mode if defaults is not None else None
+    params: dict[str, object] = {
+        "chat_id": chat_id,
+        "text": text,
+        "parse_mode": defaults.parse_mode if defaults is not None else None,
+    }
+    if markup is not None:
+        params["reply_markup"] = markup
+    return params
 
 
 async def send_unparsed(
@@ -76,14 +86,7 @@ async def send_unparsed(
     the one bot.send_message makes: the defaults (HTML) applied by the bot, the rate limiter and
     its retries, and the same errors raised.
     """
-    params: dict[str, object] = {
-        "chat_id": chat_id,
-        "text": text,
-        "parse_mode": _parse_mode(context),
-    }
-    if markup is not None:
-        params["reply_markup"] = markup
-    await context.bot._post("sendMessage", params)
+    await context.bot._post("sendMessage", _text_params(context, chat_id, text, markup))
 
 
 async def edit_unparsed(
@@ -93,14 +96,8 @@ async def edit_unparsed(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """safe_edit without building a Message from Telegram's answer (see send_unparsed)."""
-    params: dict[str, object] = {
-        "chat_id": message.chat_id,
-        "message_id": message.message_id,
-        "text": text,
-        "parse_mode": _parse_mode(context),
-    }
-    if markup is not None:
-        params["reply_markup"] = markup
+    params = _text_params(context, message.chat_id, text, markup)
+    params["message_id"] = message.message_id
     try:
         await context.bot._post("editMessageText", params)
     except BadRequest as exc:

@@ -98,8 +98,8 @@ class _WriteLock:
     trying every FLOCK_RETRY_S while a writer in another process (the bot's workers, the
     command line) holds it. Without it, writers poll in SQLite's busy handler, which sleeps 1
     to 100 ms between tries: two processes saving notes at once then wait for sleeps, not for
-    each other. The kernel drops a `flock` when
-    its process dies, so a killed writer never leaves the file locked.
+    each other. The kernel drops a `flock` when its process dies, so a killed writer never
+    leaves the file locked.
 
     Both waits are bounded by SQLite's busy timeout: past it the writer goes on without the
     lock and SQLite itself reports "database is locked" if the other writer is still busy, as
@@ -153,8 +153,7 @@ class _WriteLock:
                 self._push(False)  # past the timeout: on without the lock, as documented
             return False
         try:
-            stack: list[bool] = getattr(self._held, "stack", [])
-            outermost = not any(stack)
+            outermost = not any(acquired for acquired, _ in self._stack())
             if outermost and not self._flock(time.monotonic() + timeout if wait else None):
                 if not wait:
                     self._lock.release()
@@ -168,13 +167,15 @@ class _WriteLock:
         self._push(True, flocked=outermost and self._fd is not None)
         return True
 
+    def _stack(self) -> list[tuple[bool, bool]]:
+        """This thread's entries, innermost last: (thread lock acquired, flock taken)."""
+        stack: list[tuple[bool, bool]] | None = getattr(self._held, "stack", None)
+        if stack is None:
+            stack = self._held.stack = []
+        return stack
+
     def _push(self, acquired: bool, *, flocked: bool = False) -> None:
-        stack: list[bool] = getattr(self._held, "stack", [])
-        stack.append(acquired)
-        self._held.stack = stack
-        flocks: list[bool] = getattr(self._held, "flocks", [])
-        flocks.append(flocked)
-        self._held.flocks = flocks
+        self._stack().append((acquired, flocked))
 
     def __enter__(self) -> _WriteLock:
         self._enter(wait=True)
@@ -185,8 +186,7 @@ class _WriteLock:
         return self._enter(wait=False)
 
     def __exit__(self, *_exc: object) -> None:
-        acquired = self._held.stack.pop()
-        flocked = self._held.flocks.pop()
+        acquired, flocked = self._stack().pop()
         if flocked and self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         if acquired:
