@@ -272,7 +272,7 @@ def add_sample_plan(
                 weeks_scored.add(slot.key)
                 scores.append(_score(weekly.id, resident_id, author, slot.key, slot.day, at,
                                      rng.choice((3, 3, 4))))  # fmt: skip
-    connection = uow.session.connection()
+    connection = uow.connection
     if notes:
         connection.execute(sa.insert(DiaryNote.__table__), notes)  # type: ignore[attr-defined]
     if scores:

@@ -398,7 +398,7 @@ def start_evaluation(
                 uow.evaluation_drafts.add(draft)
             except IntegrityError:
                 # Somebody started the same target this very moment: tell who.
-                uow.session.rollback()
+                uow.rollback()
                 other = uow.evaluation_drafts.by_target(key)
                 if other is None:
                     raise

@@ -696,7 +696,7 @@ def save_note(
             note_id = uow.notes.insert(values)
         except IntegrityError:
             # Another process saved this message first: the unique source key says so.
-            uow.session.rollback()
+            uow.rollback()
             raise Conflict("notes.already_saved") from None
         uow.drafts.mark_saved(draft.id, note_id, now)
         uow.audit.record(

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 from bot.config import sqlite_path
+from bot.storage import prepared
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +79,12 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        if conn.get_execution_options().get(READ_ONLY):
-            # A reader in WAL mode never blocks and is never blocked: a plain snapshot.
-            conn.exec_driver_sql("BEGIN")
-            return
-        # BEGIN IMMEDIATE takes the write lock up front, so two writers wait for each other
-        # (busy timeout) instead of one failing when it upgrades a read lock to a write lock.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reader in WAL mode never blocks and is never blocked: a plain snapshot. BEGIN
+        # IMMEDIATE takes the write lock up front, so two writers wait for each other (busy
+        # timeout) instead of one failing when it upgrades a read lock to a write lock.
+        # Straight on the driver: this runs for every unit of work (bot.storage.prepared).
+        read_only = conn.get_execution_options().get(READ_ONLY)
+        prepared.execute_driver_sql(conn, "BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 READ_ONLY = "dagbogsbot_read_only"

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from bot.storage.base import Repository
 from bot.storage.models import (
     ContactTeamMember,
     DiaryNote,
@@ -29,17 +30,12 @@ from bot.storage.models import (
 )
 
 
-class _Repository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-
 def _one_target(goal_id: int | None, sub_goal_id: int | None) -> None:
     if (goal_id is None) == (sub_goal_id is None):
         raise ValueError("give exactly one of goal_id and sub_goal_id")
 
 
-class ContactTeamRepository(_Repository):
+class ContactTeamRepository(Repository):
     """The kontaktteam of each resident."""
 
     def members(self, resident_id: int) -> list[Staff]:
@@ -95,7 +91,7 @@ class ContactTeamRepository(_Repository):
         return True
 
 
-class GoalRepository(_Repository):
+class GoalRepository(Repository):
     """Goals, their plan contexts, sub-goals and the history of both."""
 
     def goals_of(self, resident_id: int, *, include_ended: bool = False) -> list[Goal]:
@@ -208,7 +204,7 @@ class GoalRepository(_Repository):
         return list(self.session.exec(stmt.order_by(col(GoalRevision.id))))
 
 
-class ScoreRepository(_Repository):
+class ScoreRepository(Repository):
     """Indicator scores: at most one per sub-goal and scoring slot."""
 
     def upsert(
@@ -273,7 +269,7 @@ class ScoreRepository(_Repository):
         return list(self.session.exec(stmt))
 
 
-class EvaluationRepository(_Repository):
+class EvaluationRepository(Repository):
     """Finished evaluations of goals and sub-goals."""
 
     def add(self, evaluation: Evaluation) -> Evaluation:
@@ -352,7 +348,7 @@ class EvaluationRepository(_Repository):
         return result.rowcount == 1
 
 
-class EvaluationDraftRepository(_Repository):
+class EvaluationDraftRepository(Repository):
     """Evaluations in progress: at most one per target ("goal:12", "sub_goal:34")."""
 
     def get(self, draft_id: int, *, lock: bool = False) -> EvaluationDraft | None:

@@ -13,11 +13,12 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot.domain.access import Role
 from bot.domain.onboarding import StepFacts, StepOwner, StepTemplate
 from bot.reminders.onboarding import StepFact
+from bot.storage.base import Repository
 from bot.storage.models import (
     BriefRead,
     DiaryNote,
@@ -96,11 +97,8 @@ def template_of(row: OnboardingTemplate) -> StepTemplate:
     )
 
 
-class OnboardingRepository:
+class OnboardingRepository(Repository):
     """The checklist template, substitutes, their steps and brief reads."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     # --- the checklist ---------------------------------------------------------------------
 
@@ -215,7 +213,7 @@ class OnboardingRepository:
         wanted = None if department_ids is None else set(department_ids)
         found: dict[int, SubstituteRow] = {}
         departments: dict[int, list[int]] = {}
-        for sid, name, starts, agency, ends, active, dep in self.session.connection().execute(stmt):
+        for sid, name, starts, agency, ends, active, dep in self.connection.execute(stmt):
             departments.setdefault(sid, []).append(dep)
             found.setdefault(sid, SubstituteRow(sid, name, starts, agency, ends, active, ()))
         rows = []
@@ -300,7 +298,7 @@ class OnboardingRepository:
         )
         found: dict[int, StepFact] = {}
         departments: dict[int, list[int]] = {}
-        for sid, staff_id, name, title, owner, due, dep in self.session.connection().execute(stmt):
+        for sid, staff_id, name, title, owner, due, dep in self.connection.execute(stmt):
             departments.setdefault(sid, []).append(dep)
             if sid not in found:
                 found[sid] = StepFact(sid, staff_id, name, title, StepOwner(owner), due, ())
@@ -318,7 +316,7 @@ class OnboardingRepository:
             )
             .order_by(_STAFF.c.id)
         )
-        return [(int(i), n, d) for i, n, d in self.session.connection().execute(stmt)]
+        return [(int(i), n, d) for i, n, d in self.connection.execute(stmt)]
 
     # --- briefs ----------------------------------------------------------------------------
 
@@ -335,10 +333,10 @@ class OnboardingRepository:
             "first_read_at": now,
             "last_read_at": now,
         }
-        stmt = _INSERT_READ[self.session.connection().dialect.name]
-        if self.session.connection().execute(stmt, values).first() is not None:
+        stmt = _INSERT_READ[self.connection.dialect.name]
+        if self.connection.execute(stmt, values).first() is not None:
             return True
-        self.session.connection().execute(
+        self.connection.execute(
             sa.update(_READ)
             .where(_READ.c.staff_id == staff_id, _READ.c.resident_id == resident_id)
             .values(last_read_at=now)

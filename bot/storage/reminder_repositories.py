@@ -16,10 +16,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
 
 from bot.domain.access import Role
 from bot.domain.calendar import DEFAULT_HOURS, ReminderHours
+from bot.storage.base import Repository
 from bot.storage.models import (
     ContactTeamMember,
     Department,
@@ -130,11 +130,8 @@ def _active_staff(today: date) -> sa.ColumnElement[bool]:
     )
 
 
-class ReminderRepository:
+class ReminderRepository(Repository):
     """Reminder hours, the delivery ledger, snoozes, and the sweep's bulk reads."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     # --- hours ---------------------------------------------------------------------------
 
@@ -162,7 +159,7 @@ class ReminderRepository:
             .values(staff_id=staff_id, **values)
             .on_conflict_do_update(index_elements=["staff_id"], set_=values)
         )
-        self.session.connection().execute(upsert)
+        self.connection.execute(upsert)
         self.session.expire_all()
 
     # --- the sweep's bulk reads ----------------------------------------------------------
@@ -215,7 +212,7 @@ class ReminderRepository:
             query = query.where(_RESIDENT.c.id.between(*span))
         if ids is not None:
             query = query.where(_RESIDENT.c.id.in_(ids))
-        return list(self.session.connection().execute(query).all())
+        return list(self.connection.execute(query).all())
 
     def living_ids(self) -> list[int]:
         """The ids of the residents living here, in order."""
@@ -224,7 +221,7 @@ class ReminderRepository:
             .where(_RESIDENT.c.moved_out_on.is_(None))
             .order_by(_RESIDENT.c.id)
         )
-        return list(self.session.connection().execute(query).scalars().all())
+        return list(self.connection.execute(query).scalars().all())
 
     def team_meetings(self) -> list[Any]:
         """(department id, weekday, every_weeks, anchor) of every department."""
@@ -234,7 +231,7 @@ class ReminderRepository:
             _DEPARTMENT.c.team_meeting_every_weeks,
             _DEPARTMENT.c.team_meeting_anchor,
         )
-        return list(self.session.connection().execute(query).all())
+        return list(self.connection.execute(query).all())
 
     def department_leaders(self, today: date) -> dict[int, tuple[int, ...]]:
         """The active afdelingsledere of each department."""
@@ -245,7 +242,7 @@ class ReminderRepository:
             .order_by(_STAFF_DEPARTMENT.c.department_id, _STAFF.c.id)
         )
         found: dict[int, list[int]] = {}
-        for department_id, staff_id in self.session.connection().execute(query).all():
+        for department_id, staff_id in self.connection.execute(query).all():
             found.setdefault(department_id, []).append(staff_id)
         return {k: tuple(v) for k, v in found.items()}
 
@@ -262,7 +259,7 @@ class ReminderRepository:
             ids,
             span,
         )
-        rows = self.session.connection().execute(query).all()
+        rows = self.connection.execute(query).all()
         return {
             resident_id: tuple(staff_id for _, staff_id in members)
             for resident_id, members in groupby(rows, key=itemgetter(0))
@@ -298,9 +295,7 @@ class ReminderRepository:
                     _GOAL.c.next_evaluation_on, _GOAL.c.last_evaluated_on, due_by, evaluated_after
                 )
             )
-        return list(
-            self.session.connection().execute(_scoped(query, _GOAL.c.resident_id, ids, span)).all()
-        )
+        return list(self.connection.execute(_scoped(query, _GOAL.c.resident_id, ids, span)).all())
 
     def active_sub_goals(
         self,
@@ -336,16 +331,14 @@ class ReminderRepository:
                     evaluated_after,
                 )
             )
-        return list(
-            self.session.connection().execute(_scoped(query, _GOAL.c.resident_id, ids, span)).all()
-        )
+        return list(self.connection.execute(_scoped(query, _GOAL.c.resident_id, ids, span)).all())
 
     def snoozed(self, today: date) -> frozenset[tuple[str, str, date, int]]:
         """(rule, subject, due, person) of every snooze still running today."""
         query = sa.select(
             _SNOOZE.c.rule, _SNOOZE.c.subject, _SNOOZE.c.due, _SNOOZE.c.recipient_id
         ).where(_SNOOZE.c.until > today)
-        return frozenset(tuple(row) for row in self.session.connection().execute(query))
+        return frozenset(tuple(row) for row in self.connection.execute(query))
 
     def ended_snoozes(self, today: date, since: date) -> dict[tuple[str, str, date, int], date]:
         """The last day of each snooze that ran out between `since` and today."""
@@ -358,7 +351,7 @@ class ReminderRepository:
         ).where(_SNOOZE.c.until <= today, _SNOOZE.c.until >= since)
         return {
             (rule, subject, due, person): until
-            for rule, subject, due, person, until in self.session.connection().execute(query)
+            for rule, subject, due, person, until in self.connection.execute(query)
         }
 
     # --- the ledger ----------------------------------------------------------------------
@@ -376,7 +369,7 @@ class ReminderRepository:
             )
             .returning(_DELIVERY.c.id)
         )
-        connection = self.session.connection()
+        connection = self.connection
         # With RETURNING, executemany reports each inserted row (rowcount is -1 on psycopg).
         written = len(connection.execute(insert, batch).all())
         people = sorted({row["recipient_id"] for row in batch})
@@ -397,7 +390,7 @@ class ReminderRepository:
         return written
 
     def _insert(self, table: sa.Table) -> Any:
-        if self.session.get_bind().dialect.name == "postgresql":
+        if self.connection.dialect.name == "postgresql":
             return postgresql.insert(table)
         return sqlite.insert(table)
 
@@ -426,7 +419,7 @@ class ReminderRepository:
         )
         return [
             Recipient(row[0], row[1], row[2], ReminderHours(row[3], row[4], row[5], row[6]))
-            for row in self.session.connection().execute(query)
+            for row in self.connection.execute(query)
         ]
 
     def claim(self, staff_id: int, token: str, now: datetime, stale_before: datetime) -> bool:
@@ -440,7 +433,7 @@ class ReminderRepository:
             )
             .values(claim_token=token, claimed_at=now)
         )
-        return self.session.connection().execute(update).rowcount == 1
+        return self.connection.execute(update).rowcount == 1
 
     def renew(self, staff_id: int, token: str, now: datetime) -> bool:
         """Keep a claim fresh while its digest is on the way; False if it is no longer ours."""
@@ -449,7 +442,7 @@ class ReminderRepository:
             .where(_PERSON.c.staff_id == staff_id, _PERSON.c.claim_token == token)
             .values(claimed_at=now)
         )
-        return self.session.connection().execute(update).rowcount == 1
+        return self.connection.execute(update).rowcount == 1
 
     def release(self, staff_id: int, token: str) -> None:
         """Give the claim back (only if it is still ours)."""
@@ -458,7 +451,7 @@ class ReminderRepository:
             .where(_PERSON.c.staff_id == staff_id, _PERSON.c.claim_token == token)
             .values(claim_token=None, claimed_at=None)
         )
-        self.session.connection().execute(update)
+        self.connection.execute(update)
 
     def pending(self, staff_id: int) -> list[PendingRow]:
         """The person's undelivered rows, oldest first."""
@@ -475,7 +468,7 @@ class ReminderRepository:
             .where(_DELIVERY.c.recipient_id == staff_id, _DELIVERY.c.status == PENDING)
             .order_by(_DELIVERY.c.id)
         )
-        return [PendingRow(*row) for row in self.session.connection().execute(query)]
+        return [PendingRow(*row) for row in self.connection.execute(query)]
 
     def close(
         self,
@@ -492,7 +485,7 @@ class ReminderRepository:
             .where(_DELIVERY.c.id.in_(ids), _DELIVERY.c.status == PENDING)
             .values(status=status, sent_at=now, message_id=message_id)
         )
-        self.session.connection().execute(update)
+        self.connection.execute(update)
 
     def cancel_item(self, rule: str, subject: str, due: date, staff_id: int, now: datetime) -> None:
         """Cancel a person's pending rows of one item (it was snoozed or done)."""
@@ -507,7 +500,7 @@ class ReminderRepository:
             )
             .values(status=CANCELLED, sent_at=now)
         )
-        self.session.connection().execute(update)
+        self.connection.execute(update)
 
     def snooze(
         self, rule: str, subject: str, due: date, staff_id: int, until: date, now: datetime
@@ -546,5 +539,5 @@ class ReminderRepository:
             query = sa.select(_RESIDENT.c.id).where(_RESIDENT.c.id == ref)
         else:
             return None
-        found: int | None = self.session.connection().execute(query).scalar()
+        found: int | None = self.connection.execute(query).scalar()
         return found

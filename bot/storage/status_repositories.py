@@ -18,9 +18,10 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot.reminders.rules import MeetingFacts
+from bot.storage.base import Repository
 from bot.storage.models import Resident, ResidentMilestone, StatusMeeting, StatusStep
 
 PLANNED = "planned"
@@ -138,11 +139,8 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + BULK_CHUNK]
 
 
-class StatusRepository:
+class StatusRepository(Repository):
     """Status meetings, status steps and resident milestones."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     # --- one resident's meetings --------------------------------------------------------------
 
@@ -213,10 +211,10 @@ class StatusRepository:
         When someone else ticked it first (even in a transaction that committed a moment ago),
         nothing is written and their tick is returned.
         """
-        stmt = _INSERT_STEP[self.session.connection().dialect.name]
+        stmt = _INSERT_STEP[self.connection.dialect.name]
         values = {"meeting_id": meeting_id, "step": step, "done_by_id": by_id, "done_at": at}
         self.session.flush()  # pending ORM changes first: the insert goes round the ORM
-        made = self.session.connection().execute(stmt, values).first() is not None
+        made = self.connection.execute(stmt, values).first() is not None
         row = self.session.get(StatusStep, (meeting_id, step), populate_existing=True)
         assert row is not None, "a tick that neither inserted nor exists"
         return row, made
@@ -251,7 +249,7 @@ class StatusRepository:
         rows: list[Any] = []
         for scope in scopes:
             # all(): one fetch of the whole result, not a row at a time.
-            rows.extend(self.session.connection().execute(build(scope)).all())
+            rows.extend(self.connection.execute(build(scope)).all())
         return rows
 
     def meetings_for(
@@ -268,7 +266,7 @@ class StatusRepository:
         planned: dict[int, MeetingFacts] = {}
         nothing: frozenset[str] = frozenset()
         if span is not None:
-            rows = self.session.connection().execute(_span_meetings_statement(span)).all()
+            rows = self.connection.execute(_span_meetings_statement(span)).all()
         else:
             rows = self._bulk(_meetings_statement, resident_ids)
         ticked: dict[str, frozenset[str]] = {}  # few different sets of ticked steps

@@ -6,6 +6,7 @@ from contextlib import ExitStack
 from types import TracebackType
 from typing import Self
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -33,7 +34,12 @@ from bot.storage.status_repositories import StatusRepository
 
 
 class UnitOfWork:
-    """Open a session, expose repositories, roll back unless commit() was called.
+    """Open a transaction, expose repositories, roll back unless commit() was called.
+
+    The connection and its transaction start with the first statement; an ORM session on
+    that same connection only when a repository asks for one. The per-update hot path (who is
+    acting, the note's draft and Gem) runs prebuilt Core statements only, and a Session's set-up
+    and tear-down cost more than its queries there.
 
     A read-only unit of work reads a snapshot and never waits for writers; it must not write.
     """
@@ -41,32 +47,31 @@ class UnitOfWork:
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._open = False
+        self._connection: sa.Connection | None = None
         self._session: Session | None = None
         self._stack = ExitStack()
 
     def __enter__(self) -> Self:
         if not self._read_only:
             self._stack.enter_context(write_lock(self._engine))
-        session = Session(self._engine, expire_on_commit=False)
-        if self._read_only:
-            session.connection(execution_options={READ_ONLY: True})
-        self._session = session
-        self.org = OrgRepository(session)
-        self.staff = StaffRepository(session)
-        self.residents = ResidentRepository(session)
-        self.diary_types = DiaryTypeRepository(session)
-        self.drafts = DraftRepository(session)
-        self.notes = NoteRepository(session)
-        self.invites = InviteRepository(session)
-        self.audit = AuditRepository(session)
-        self.contact_teams = ContactTeamRepository(session)
-        self.goals = GoalRepository(session)
-        self.scores = ScoreRepository(session)
-        self.evaluations = EvaluationRepository(session)
-        self.evaluation_drafts = EvaluationDraftRepository(session)
-        self.status = StatusRepository(session)
-        self.reminders = ReminderRepository(session)
-        self.onboarding = OnboardingRepository(session)
+        self._open = True
+        self.org = OrgRepository(self)
+        self.staff = StaffRepository(self)
+        self.residents = ResidentRepository(self)
+        self.diary_types = DiaryTypeRepository(self)
+        self.drafts = DraftRepository(self)
+        self.notes = NoteRepository(self)
+        self.invites = InviteRepository(self)
+        self.audit = AuditRepository(self)
+        self.contact_teams = ContactTeamRepository(self)
+        self.goals = GoalRepository(self)
+        self.scores = ScoreRepository(self)
+        self.evaluations = EvaluationRepository(self)
+        self.evaluation_drafts = EvaluationDraftRepository(self)
+        self.status = StatusRepository(self)
+        self.reminders = ReminderRepository(self)
+        self.onboarding = OnboardingRepository(self)
         return self
 
     def __exit__(
@@ -75,24 +80,62 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
+        session, connection = self._session, self._connection
+        self._open = False
+        self._session = self._connection = None
         try:
-            session.rollback()
+            if session is not None:
+                session.close()  # rolls back what it began; the connection stays open
         finally:
-            session.close()
-            self._session = None
-            self._stack.close()
+            try:
+                if connection is not None:
+                    connection.close()  # rolls back anything left uncommitted
+            finally:
+                self._stack.close()
+
+    def _check_open(self) -> None:
+        if not self._open:
+            raise RuntimeError("UnitOfWork used outside its with-block")
+
+    @property
+    def connection(self) -> sa.Connection:
+        """The connection this unit of work's transaction runs on (begun on first use)."""
+        self._check_open()
+        connection = self._connection
+        if connection is None:
+            connection = self._engine.connect()
+            if self._read_only:
+                connection.execution_options(**{READ_ONLY: True})
+            self._connection = connection
+        if not connection.in_transaction():
+            connection.begin()
+        return connection
 
     @property
     def session(self) -> Session:
-        """The open session (only inside `with`)."""
+        """An ORM session in the same transaction (only inside `with`)."""
         if self._session is None:
-            raise RuntimeError("UnitOfWork used outside its with-block")
+            # control_fully: the session's commit and rollback are the transaction's own.
+            self._session = Session(
+                self.connection, expire_on_commit=False, join_transaction_mode="control_fully"
+            )
         return self._session
 
     def commit(self) -> None:
         """Commit everything done in this unit of work."""
-        self.session.commit()
+        self._check_open()
+        if self._session is not None:
+            self._session.commit()  # flushes; commits the transaction if the session joined it
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.commit()  # Core work of a session that had not joined yet
+
+    def rollback(self) -> None:
+        """Undo everything done in this unit of work so far."""
+        self._check_open()
+        if self._session is not None:
+            self._session.rollback()
+        if self._connection is not None and self._connection.in_transaction():
+            self._connection.rollback()
 
     def flush(self) -> None:
         """Send pending changes so that ids and constraints are known before commit."""
