@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    Job,
+)
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
@@ -18,7 +27,13 @@ from bot.processor import PerUserUpdateProcessor
 from bot.reminders import job as reminder_job
 from bot.reminders.sweep import ReminderEngine
 from bot.services.directory import Directory
-from bot.storage.db import create_db_engine, upgrade
+from bot.storage.db import (
+    CHECKPOINT_INTERVAL_S,
+    checkpoint,
+    create_db_engine,
+    sqlite_file,
+    upgrade,
+)
 from bot.storage.persistence import SqlPersistence
 from bot.storage.uow import UnitOfWorkFactory
 from bot.texts import Texts
@@ -46,7 +61,11 @@ def build_application(
     Telegram the command list and runs the reminder sweep, and none of them polls: the front
     hands them their updates (`polling=False`).
     """
-    engine = create_db_engine(settings.sqlalchemy_url, synchronous=settings.sqlite_synchronous)
+    engine = create_db_engine(
+        settings.sqlalchemy_url,
+        synchronous=settings.sqlite_synchronous,
+        background_checkpoints=True,
+    )
     if migrate:
         upgrade(engine)
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None
@@ -108,11 +127,39 @@ async def _post_init(app: BotApplication) -> None:
     )
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en")
     reminder_job.schedule(app)
+    schedule_checkpoints(app)
 
 
-async def _post_init_secondary(_app: BotApplication) -> None:
+async def _post_init_secondary(app: BotApplication) -> None:
     """A secondary bot process: the primary one sets the commands and sweeps reminders."""
     log.info("secondary bot process: no command list, no reminder sweep")
+    schedule_checkpoints(app)
+
+
+CHECKPOINT_JOB = "wal-checkpoint"
+
+
+async def checkpoint_job(context: CustomContext) -> None:
+    """Copy the WAL into the SQLite file off the event loop (bot.storage.db.checkpoint)."""
+    try:
+        await asyncio.to_thread(checkpoint, context.services.uow.engine)
+    except sqlite3.Error as exc:
+        # Next second tries again; past WAL_BACKSTOP_PAGES SQLite checkpoints at commit itself.
+        log.warning("WAL checkpoint failed: %s", exc)
+
+
+def schedule_checkpoints(app: BotApplication) -> Job[Any] | None:
+    """Checkpoint a SQLite file every CHECKPOINT_INTERVAL_S, in every bot process."""
+    engine = app.bot_data.services.uow.engine if app.bot_data.services else None
+    if app.job_queue is None or engine is None or sqlite_file(engine) is None:
+        return None  # PostgreSQL or in-memory SQLite: nothing to copy
+    return app.job_queue.run_repeating(
+        checkpoint_job,
+        interval=CHECKPOINT_INTERVAL_S,
+        first=CHECKPOINT_INTERVAL_S,
+        name=CHECKPOINT_JOB,
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
 
 
 async def _post_shutdown(app: BotApplication) -> None:

@@ -1,4 +1,5 @@
-"""The reminder sweep runs on PTB's JobQueue: started with the application, off when 0."""
+"""Jobs on PTB's JobQueue: the reminder sweep (started with the application, off when 0) and
+the SQLite checkpoint."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import asyncio
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from telegram.ext import Application
 
+from bot.app import CHECKPOINT_JOB, schedule_checkpoints
 from bot.clock import FixedClock
 from bot.domain.access import Role
 from bot.reminders import job
+from bot.storage.db import CHECKPOINT_INTERVAL_S, sqlite_file
 from bot.storage.models import ContactTeamMember
 from tests import factories, goal_factories
 from tests.handlers.conftest import HarnessFactory
@@ -65,3 +69,25 @@ async def test_a_started_application_sends_the_digest_from_its_job(
         assert len(texts) == 1
         assert "Evaluering af målet" in texts[0]
         assert "Frist i dag" in texts[0]
+
+
+async def test_every_bot_process_checkpoints_its_sqlite_file(harness: HarnessFactory) -> None:
+    async with harness() as bot:
+        assert bot.app is not None
+        scheduled = schedule_checkpoints(bot.app)
+        assert scheduled is not None
+        assert scheduled.name == CHECKPOINT_JOB
+        assert scheduled.job.trigger.interval == timedelta(seconds=CHECKPOINT_INTERVAL_S)
+        engine = bot.uow.engine
+        path = sqlite_file(engine)
+        assert path is not None
+        rows = 2000  # a page each: past SQLite's own threshold (1,000 pages)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE filler (x TEXT)")
+            connection.execute(
+                sa.text("INSERT INTO filler (x) VALUES (:x)"),
+                [{"x": f"{i:08d}" + "x" * 4096} for i in range(rows)],
+            )
+        before = path.stat().st_size
+        await scheduled.run(bot.app)  # what the job queue runs every second
+        assert before < rows * 4096 < path.stat().st_size  # the commit left it to the job
