@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from functools import cached_property
 from types import TracebackType
 from typing import Self
 
@@ -56,22 +57,6 @@ class UnitOfWork:
         if not self._read_only:
             self._stack.enter_context(write_lock(self._engine))
         self._open = True
-        self.org = OrgRepository(self)
-        self.staff = StaffRepository(self)
-        self.residents = ResidentRepository(self)
-        self.diary_types = DiaryTypeRepository(self)
-        self.drafts = DraftRepository(self)
-        self.notes = NoteRepository(self)
-        self.invites = InviteRepository(self)
-        self.audit = AuditRepository(self)
-        self.contact_teams = ContactTeamRepository(self)
-        self.goals = GoalRepository(self)
-        self.scores = ScoreRepository(self)
-        self.evaluations = EvaluationRepository(self)
-        self.evaluation_drafts = EvaluationDraftRepository(self)
-        self.status = StatusRepository(self)
-        self.reminders = ReminderRepository(self)
-        self.onboarding = OnboardingRepository(self)
         return self
 
     def __exit__(
@@ -92,6 +77,87 @@ class UnitOfWork:
                     connection.close()  # rolls back anything left uncommitted
             finally:
                 self._stack.close()
+
+    # Repositories are made on first use: a use case touches two or three of the sixteen.
+    @cached_property
+    def org(self) -> OrgRepository:
+        """Departments."""
+        return OrgRepository(self)
+
+    @cached_property
+    def staff(self) -> StaffRepository:
+        """Registered people and what they may see."""
+        return StaffRepository(self)
+
+    @cached_property
+    def residents(self) -> ResidentRepository:
+        """Residents."""
+        return ResidentRepository(self)
+
+    @cached_property
+    def diary_types(self) -> DiaryTypeRepository:
+        """Diary types and their aliases."""
+        return DiaryTypeRepository(self)
+
+    @cached_property
+    def drafts(self) -> DraftRepository:
+        """Note drafts (cards)."""
+        return DraftRepository(self)
+
+    @cached_property
+    def notes(self) -> NoteRepository:
+        """Saved diary notes and their history."""
+        return NoteRepository(self)
+
+    @cached_property
+    def invites(self) -> InviteRepository:
+        """Invites."""
+        return InviteRepository(self)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        """The audit log."""
+        return AuditRepository(self)
+
+    @cached_property
+    def contact_teams(self) -> ContactTeamRepository:
+        """Contact teams."""
+        return ContactTeamRepository(self)
+
+    @cached_property
+    def goals(self) -> GoalRepository:
+        """Goals and sub-goals."""
+        return GoalRepository(self)
+
+    @cached_property
+    def scores(self) -> ScoreRepository:
+        """Indicator scores."""
+        return ScoreRepository(self)
+
+    @cached_property
+    def evaluations(self) -> EvaluationRepository:
+        """Evaluations."""
+        return EvaluationRepository(self)
+
+    @cached_property
+    def evaluation_drafts(self) -> EvaluationDraftRepository:
+        """Evaluations in progress."""
+        return EvaluationDraftRepository(self)
+
+    @cached_property
+    def status(self) -> StatusRepository:
+        """Status meetings, steps and milestones."""
+        return StatusRepository(self)
+
+    @cached_property
+    def reminders(self) -> ReminderRepository:
+        """Reminder hours, the delivery ledger and the sweep's reads."""
+        return ReminderRepository(self)
+
+    @cached_property
+    def onboarding(self) -> OnboardingRepository:
+        """Substitute onboarding."""
+        return OnboardingRepository(self)
 
     def _check_open(self) -> None:
         if not self._open:
