@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -29,6 +28,7 @@ from bot.storage.models import (
 from bot.storage.uow import UnitOfWorkFactory
 from tests import goal_factories
 from tests.goal_factories import PlanWorld
+from tests.sql_log import statements
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 GOAL_TABLES = {
@@ -54,21 +54,6 @@ def _count(engine: Engine, model: type[SQLModel], *where: sa.ColumnElement[bool]
     with engine.connect() as conn:
         stmt = sa.select(sa.func.count()).select_from(model).where(*where)
         return int(conn.execute(stmt).scalar_one())
-
-
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    """Collect the SQL sent to the database inside the block."""
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def _evaluation(world: PlanWorld, goal_id: int, **overrides: object) -> Evaluation:
@@ -441,11 +426,11 @@ def test_lock_reads_are_for_update_on_postgresql(
         uow.evaluation_drafts.add(_draft(world, goal_id))
         uow.commit()
 
-    with make_uow() as uow, _statements(backend) as plain:
+    with make_uow() as uow, statements(backend) as plain:
         assert uow.goals.get(goal_id) is not None
         assert uow.goals.get_sub_goal(sub_id) is not None
         assert uow.evaluation_drafts.by_target(f"goal:{goal_id}") is not None
-    with make_uow() as uow, _statements(backend) as locked:
+    with make_uow() as uow, statements(backend) as locked:
         assert uow.goals.get(goal_id, lock=True) is not None
         assert uow.goals.get_sub_goal(sub_id, lock=True) is not None
         assert uow.evaluation_drafts.by_target(f"goal:{goal_id}", lock=True) is not None
@@ -460,9 +445,9 @@ def test_lock_reads_are_for_update_on_postgresql(
             now=NOW,
         )
 
-    def reads(statements: list[str]) -> list[str]:
+    def reads(sent: list[str]) -> list[str]:
         tables = ("FROM goal ", "FROM sub_goal ", "FROM evaluation_draft ", "FROM indicator_score ")
-        return [s for s in statements if any(t in s.replace("\n", " ") + " " for t in tables)]
+        return [s for s in sent if any(t in s.replace("\n", " ") + " " for t in tables)]
 
     assert len(reads(plain)) == 3
     assert len(reads(locked)) == 4

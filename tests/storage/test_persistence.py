@@ -22,6 +22,7 @@ from bot.context import BotData, UserData
 from bot.fakeapi import FakeBotApi, UpdateFactory
 from bot.storage.models import PersistedState
 from bot.storage.persistence import CONVERSATION, USER_DATA, SqlPersistence
+from tests.sql_log import statements
 
 BIG_USER = 7_123_456_789  # Telegram ids no longer fit in 32 bits
 GROUP_CHAT = -1_002_233_445_566
@@ -131,6 +132,29 @@ async def test_empty_user_data_for_an_unknown_user_writes_nothing(backend: Engin
     await SqlPersistence(backend).update_user_data(42, UserData())
 
     assert _rows(backend) == []
+
+
+async def test_what_is_stored_already_is_not_written_again(backend: Engine) -> None:
+    # PTB hands every person who sent an update to the persistence each second, changed or
+    # not: after the start-up load, nothing unchanged may reach the database.
+    earlier = SqlPersistence(backend)
+    await earlier.update_user_data(42, UserData(editing_note_id=7))
+    await earlier.update_conversation("note", (42, 42), 1)
+    persistence = SqlPersistence(backend)
+    await persistence.get_user_data()
+    await persistence.get_conversations("note")
+
+    with statements(backend) as sent:
+        await persistence.update_user_data(42, UserData(editing_note_id=7))  # as stored
+        await persistence.update_user_data(43, UserData())  # nothing stored, nothing to store
+        await persistence.update_conversation("note", (42, 42), 1)
+        await persistence.update_conversation("note", (43, 43), None)
+    assert sent == []
+
+    with statements(backend) as sent:
+        await persistence.update_user_data(42, UserData(editing_note_id=8))
+    assert sent != []
+    assert await SqlPersistence(backend).get_user_data() == {42: UserData(editing_note_id=8)}
 
 
 async def test_drop_user_data_forgets_the_person(backend: Engine) -> None:

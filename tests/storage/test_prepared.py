@@ -3,8 +3,6 @@ exactly what Core does, fail as Core fails, and share the unit of work's transac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,6 +16,7 @@ from bot.storage import prepared, repositories
 from bot.storage.models import AuditEvent, DiaryNote, Staff
 from bot.storage.uow import UnitOfWorkFactory
 from tests import factories
+from tests.sql_log import statements
 
 NOW = datetime(2026, 11, 23, 9, 0, 0, 123456, tzinfo=UTC)
 
@@ -56,20 +55,6 @@ def _both(engine: Engine, stmt: sa.Executable, params: dict[str, Any]) -> tuple[
         fast = list(prepared.execute(connection, stmt, params))
         core = [tuple(row) for row in connection.execute(stmt, params)]
         return fast, core
-
-
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize(
@@ -215,7 +200,7 @@ def test_a_missing_parameter_fails_as_core_fails(backend: Engine, world: dict[st
 def test_a_watcher_sees_every_statement(
     backend: Engine, make_uow: UnitOfWorkFactory, world: dict[str, int]
 ) -> None:
-    with _statements(backend) as seen, make_uow(read_only=True) as uow:
+    with statements(backend) as seen, make_uow(read_only=True) as uow:
         assert uow.staff.actor(42) is not None
     # Who, their departments, their residents (a substitute): three queries, each seen once.
     assert sum("staff.telegram_user_id" in s for s in seen) == 1

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -22,6 +19,7 @@ from bot.services import status
 from bot.storage.models import AuditEvent, ResidentMilestone, StatusMeeting, StatusStep
 from bot.storage.uow import UnitOfWorkFactory
 from tests import factories
+from tests.sql_log import statements
 
 TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 23.11.2026, 10:00 in Copenhagen
@@ -127,22 +125,6 @@ def audit(engine: Engine, entity: str) -> list[tuple[str, int | None, str]]:
             select(AuditEvent).where(AuditEvent.entity == entity).order_by(col(AuditEvent.id))
         )
         return [(e.action, e.resident_id, e.detail) for e in rows]
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    """Collect the SQL sent to the database inside the block (BEGIN left out)."""
-    seen: list[str] = []
-
-    def record(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-        seen[:] = [s for s in seen if s.strip().upper() not in {"BEGIN", "BEGIN IMMEDIATE"}]
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 def run_at_once(count: int, work: object) -> list[object]:
