@@ -61,6 +61,39 @@ async def safe_edit(
             raise
 
 
+# Everything a button can carry besides its text and callback data.
+_OTHER_BUTTON_FIELDS = tuple(
+    sorted(set(InlineKeyboardButton.__slots__) - {"text", "callback_data"})
+)
+
+
+def keyboard_json(markup: InlineKeyboardMarkup) -> dict[str, object] | InlineKeyboardMarkup:
+    """Return a keyboard of plain callback buttons as the JSON Telegram takes, else itself.
+
+    python-telegram-bot's generic to_dict() walks every object's fields: ~40 µs for a note
+    card's keyboard, on every card. A card's buttons have text and callback data only, so
+    their JSON is built here; any other button (a link, a web app ...) makes the whole
+    keyboard go through to_dict() as before.
+    """
+    if markup.api_kwargs:
+        return markup
+    rows: list[list[dict[str, str]]] = []
+    for row in markup.inline_keyboard:
+        out: list[dict[str, str]] = []
+        for button in row:
+            data = button.callback_data
+            if (
+                type(button) is not InlineKeyboardButton
+                or not isinstance(data, str)
+                or button.api_kwargs
+                or any(getattr(button, f) is not None for f in _OTHER_BUTTON_FIELDS)
+            ):
+                return markup
+            out.append({"text": button.text, "callback_data": data})
+        rows.append(out)
+    return {"inline_keyboard": rows}
+
+
 def _text_params(
     context: CustomContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> dict[str, object]:
@@ -72,7 +105,7 @@ def _text_params(
         "parse_mode": defaults.parse_mode if defaults is not None else None,
     }
     if markup is not None:
-        params["reply_markup"] = markup
+        params["reply_markup"] = keyboard_json(markup)
     return params
 
 
