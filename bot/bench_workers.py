@@ -29,8 +29,36 @@ JSONDict = dict[str, Any]
 # --- The worker process -------------------------------------------------------------------------
 
 
-def _emit(event: JSONDict) -> None:
-    os.write(sys.stdout.fileno(), json.dumps(event, separators=(",", ":")).encode() + b"\n")
+class _Reports:
+    """What a worker reports to the driver, one JSON line each, never blocking the event loop.
+
+    A blocking write to stdout stalled the worker's loop whenever the driver (on the same two
+    cores) had not yet read the pipe: ~160 µs per write on average, three writes per note, all
+    of it latency the bot itself does not have (its answers go to Telegram asynchronously).
+    The pipe's transport buffers instead and writes as the pipe drains.
+    """
+
+    def __init__(self) -> None:
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        """Connect stdout as a non-blocking pipe of the running loop."""
+        loop = asyncio.get_running_loop()
+        transport, protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, sys.stdout
+        )
+        self._writer = asyncio.StreamWriter(transport, protocol, None, loop)
+
+    def emit(self, event: JSONDict) -> None:
+        """Queue one report; it is written as soon as the pipe takes it."""
+        assert self._writer is not None
+        self._writer.write(json.dumps(event, separators=(",", ":")).encode() + b"\n")
+
+    async def close(self) -> None:
+        """Write out what is buffered."""
+        if self._writer is not None:
+            await self._writer.drain()
+            self._writer.close()
 
 
 def worker_main(argv: Sequence[str]) -> int:
@@ -41,6 +69,8 @@ def worker_main(argv: Sequence[str]) -> int:
 
     db_url, index, latency = argv[0], int(argv[1]), float(argv[2])
     api = FakeBotApi(latency=latency)
+    reports = _Reports()
+    _emit = reports.emit
 
     def on_call(call: ApiCall, result: Any) -> None:
         params = call.params
@@ -67,7 +97,11 @@ def worker_main(argv: Sequence[str]) -> int:
     app = bench_application(db_url, api, primary=index == 0, polling=False)
 
     async def main() -> int:
-        return await serve(app, await stdin_reader(), on_update)
+        await reports.open()
+        try:
+            return await serve(app, await stdin_reader(), on_update)
+        finally:
+            await reports.close()
 
     asyncio.run(main())
     return 0

@@ -153,7 +153,8 @@ class CustomContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotD
         would for any writer. On PostgreSQL, on an in-memory database and with
         SQLITE_SYNCHRONOUS=FULL (an fsync per commit) every write runs in a worker thread, as
         run() does. The loop never waits for another writer; it does run this write's own
-        statements and commit (and, now and then, SQLite's automatic WAL checkpoint).
+        statements and commit (the bot's WAL checkpoints are a job in a worker thread,
+        bot.app.checkpoint_job; a commit copies the WAL itself only past a backstop).
 
         (Waiting in a worker thread instead, as an earlier version did after 50 ms, made it
         worse: the waiting thread holds this process's share of the lock, so every later
