@@ -57,8 +57,8 @@ class _Reports:
     async def close(self) -> None:
         """Write out what is buffered."""
         if self._writer is not None:
-            await self._writer.drain()
-            self._writer.close()
+            self._writer.close()  # writes out the buffer, then closes
+            await self._writer.wait_closed()
 
 
 def worker_main(argv: Sequence[str]) -> int:

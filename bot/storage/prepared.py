@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -34,10 +34,11 @@ Processor = Callable[[Any], Any] | None
 _MISSING = object()
 
 
-# One placeholder: (its name in the SQL, the parameter it takes its value from, the index in
-# that parameter's list for an expanded IN list or None, the value compiled into the statement
-# or _MISSING, SQLAlchemy's bind processor for its type).
-Bind = tuple[str, str, int | None, Any, Processor]
+# One placeholder: (its name in the SQL, the parameter key it takes its value from, else its
+# name in the statement (SQLAlchemy looks in that order), the index in that parameter's list for
+# an expanded IN list or None, the value compiled into the statement or _MISSING, SQLAlchemy's
+# bind processor for its type).
+Bind = tuple[str, str, str, int | None, Any, Processor]
 
 
 @dataclass(slots=True)
@@ -94,6 +95,8 @@ def _prepare(
 ) -> Plan | _Expanding | None:
     if dialect.paramstyle not in {"qmark", "named", "pyformat"}:
         return None
+    if not (getattr(stmt, "is_select", False) or getattr(stmt, "is_dml", False)):
+        return None  # text() and the like: whether they return rows is not known up front
     # Compiled as Connection.execute compiles it: the parameter names decide an INSERT's columns.
     compiled = stmt.compile(dialect=dialect, column_keys=sorted(names))  # type: ignore[attr-defined]
     if not isinstance(compiled, SQLCompiler):
@@ -150,7 +153,8 @@ def _plan(
         if bind is None or bind.callable is not None:
             return None
         fixed = _MISSING if bind.required or index is not None else bind.value
-        binds.append((name, source, index, fixed, bind.type._cached_bind_processor(dialect)))
+        process = bind.type._cached_bind_processor(dialect)
+        binds.append((name, bind.key, source, index, fixed, process))
     columns = compiled._result_columns
     keys = tuple(c.keyname for c in columns)
     if len(set(keys)) != len(keys):
@@ -183,12 +187,17 @@ def execute(
     if plan is None:
         return _through_core(connection, stmt, params)
     values: list[Any] = []
-    for _, source, index, fixed, process in plan.binds:
-        value = given.get(source, fixed) if index is None else given[source][index]
-        if value is _MISSING:
-            # Let SQLAlchemy say which parameter is missing, as it always has.
-            return _through_core(connection, stmt, params)
-        values.append(value if process is None else process(value))
+    try:
+        for _, key, source, index, fixed, process in plan.binds:
+            found = given[key] if key in given else given.get(source, fixed)
+            value = found if index is None else found[index]
+            if value is _MISSING:
+                raise LookupError(source)
+            values.append(value if process is None else process(value))
+    except Exception:
+        # A missing parameter or a value its type refuses (a naive datetime ...): SQLAlchemy
+        # says what is wrong, with the error type callers know (StatementError).
+        return _through_core(connection, stmt, params)
     bound: Sequence[Any] | dict[str, Any] = (
         values if plan.positional else dict(zip((b[0] for b in plan.binds), values, strict=True))
     )
@@ -202,7 +211,7 @@ def execute(
         rows = cursor.fetchall() if plan.keys else []
         description = cursor.description
     except dialect.loaded_dbapi.Error as exc:
-        raise _wrapped(plan.sql, exc, dialect) from exc
+        raise _wrapped(connection, plan.sql, exc, cursor) from exc
     finally:
         cursor.close()
     return Rows(plan.keys, _processed(plan, dialect, rows, description))
@@ -226,14 +235,26 @@ def execute_driver_sql(connection: sa.Connection, sql: str) -> None:
     try:
         cursor.execute(sql)
     except dialect.loaded_dbapi.Error as exc:
-        raise _wrapped(sql, exc, dialect) from exc
+        raise _wrapped(connection, sql, exc, cursor) from exc
     finally:
         cursor.close()
 
 
-def _wrapped(sql: str, exc: Exception, dialect: Dialect) -> BaseException:
+def _wrapped(connection: sa.Connection, sql: str, exc: Exception, cursor: Any) -> BaseException:
+    """Wrap a DBAPI error as Connection.execute does, invalidating a dropped connection."""
+    dialect = connection.dialect
+    dbapi_connection = connection.connection.dbapi_connection
+    dropped = dialect.is_disconnect(cast("Any", exc), dbapi_connection, cursor)
+    if dropped:
+        connection.invalidate(exc)  # the pool must not hand this connection out again
     return sa.exc.DBAPIError.instance(
-        sql, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect
+        sql,
+        None,
+        exc,
+        dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        connection_invalidated=dropped,
+        dialect=dialect,
     )
 
 

@@ -288,3 +288,34 @@ def test_a_session_made_after_core_work_commits_that_work_too(
         uow.rollback()
         uow.commit()
     assert _counts(backend) == (before[0] + 1, before[1])
+
+
+def test_a_value_its_type_refuses_fails_as_core_fails(
+    backend: Engine, make_uow: UnitOfWorkFactory, world: dict[str, int]
+) -> None:
+    naive = {**_note(world, 17), "created_at": NOW.replace(tzinfo=None)}
+    with backend.connect() as connection, pytest.raises(sa.exc.StatementError):
+        connection.execute(repositories._INSERT_NOTE, naive)
+    with make_uow() as uow, pytest.raises(sa.exc.StatementError):
+        uow.notes.insert(naive)
+
+
+def test_text_statements_go_through_core(backend: Engine) -> None:
+    assert prepared.plan_for(sa.text("SELECT 1"), backend.dialect, {}) is None
+    with backend.connect() as connection:
+        assert prepared.execute(connection, sa.text("SELECT 1 AS one")).rows == [(1,)]
+
+
+def test_a_long_parameter_name_finds_its_value(backend: Engine, world: dict[str, int]) -> None:
+    # PostgreSQL truncates a bind name past 63 characters in the SQL; the value is still
+    # looked up by the parameter's own key first, as Core looks it up.
+    key = "the_telegram_user_id_of_the_person_we_are_looking_for_right_now_please"
+    stmt = (
+        sa.select(sa.literal_column("1"))
+        .where(sa.column("telegram_user_id") == sa.bindparam(key))
+        .select_from(sa.table("staff"))
+    )
+    fast, core = _both(backend, stmt, {key: 42})
+    assert fast == core == [(1,)]
+    fast, core = _both(backend, stmt, {key: 7})
+    assert fast == core == []
