@@ -47,6 +47,8 @@ class _Reports:
         transport, protocol = await loop.connect_write_pipe(
             asyncio.streams.FlowControlMixin, sys.stdout
         )
+        # No high-water mark: write() never waits, and drain() waits until all is written.
+        transport.set_write_buffer_limits(high=0)
         self._writer = asyncio.StreamWriter(transport, protocol, None, loop)
 
     def emit(self, event: JSONDict) -> None:
@@ -57,8 +59,8 @@ class _Reports:
     async def close(self) -> None:
         """Write out what is buffered."""
         if self._writer is not None:
-            self._writer.close()  # writes out the buffer, then closes
-            await self._writer.wait_closed()
+            await self._writer.drain()
+            self._writer.close()
 
 
 def worker_main(argv: Sequence[str]) -> int:
