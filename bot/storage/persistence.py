@@ -47,8 +47,7 @@ class SqlPersistence(BasePersistence[UserData, dict[Any, Any], BotData]):
             return {row.key: row.value for row in rows}
 
     def _write(self, kind: str, key: str, value: str | None) -> None:
-        if self._stored(kind, key) == value:
-            return
+        # Only through _write_changed, which has checked on the loop that this is a change.
         with write_lock(self._engine), Session(self._engine) as session:
             row = session.get(PersistedState, (kind, key))
             if value is None:
