@@ -263,7 +263,7 @@ def cmd_run(inv: Invocation) -> int:
             file_url(settings.telegram_api_base_url),
         )
         return asyncio.run(shards.run_front(bot, settings.bot_workers))
-    app = build_application(settings)
+    app = build_application(settings, freeze_heap=True)
     app.run_polling()
     return EXIT_OK
 
@@ -284,6 +284,7 @@ def cmd_worker(inv: Invocation) -> int:
         migrate=False,
         primary=args.index == 0,
         polling=False,
+        freeze_heap=True,
         rate_limiter=AIORateLimiter(
             overall_max_rate=settings.telegram_overall_max_rate / args.workers,
             max_retries=settings.telegram_max_retries,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sqlite3
 from typing import Any
@@ -54,6 +55,7 @@ def build_application(
     migrate: bool = True,
     primary: bool = True,
     polling: bool = True,
+    freeze_heap: bool = False,
 ) -> BotApplication:
     """Assemble the bot: database, services, persistence, processor and handlers.
 
@@ -108,6 +110,7 @@ def build_application(
     app.bot_data.reminders = ReminderEngine(
         services.uow, services.clock, services.tz, services.texts
     )
+    app.bot_data.freeze_heap = freeze_heap
     register(app)
     return app
 
@@ -128,12 +131,32 @@ async def _post_init(app: BotApplication) -> None:
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en")
     reminder_job.schedule(app)
     schedule_checkpoints(app)
+    if app.bot_data.freeze_heap:
+        freeze_startup_heap()
 
 
 async def _post_init_secondary(app: BotApplication) -> None:
     """A secondary bot process: the primary one sets the commands and sweeps reminders."""
     log.info("secondary bot process: no command list, no reminder sweep")
     schedule_checkpoints(app)
+    if app.bot_data.freeze_heap:
+        freeze_startup_heap()
+
+
+def freeze_startup_heap() -> int:
+    """Keep what start-up built out of every later garbage collection; return how many objects.
+
+    Python, python-telegram-bot, SQLAlchemy and the models leave some 150,000 objects that live
+    as long as the process. Each full collection walked all of them again: 65 to 105 ms on the
+    event loop, in the middle of people's updates, every few seconds under load (each of the
+    two bot processes of `python -m bot bench` at 250 notes/s). Frozen, they are never walked;
+    a full collection then takes 7 to 15 ms there. Start-up's garbage is collected first. Only
+    for a bot process that runs until it stops (`python -m bot run` and its workers): frozen
+    objects that later become garbage in a reference cycle are never freed.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
 
 
 CHECKPOINT_JOB = "wal-checkpoint"

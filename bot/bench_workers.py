@@ -65,7 +65,11 @@ class _Reports:
 
 def worker_main(argv: Sequence[str]) -> int:
     """Serve updates from stdin on a fake Bot API; report what users wait for on stdout."""
-    from bot.bench import SAVED_MARK, bench_application  # noqa: PLC0415  (no import cycle)
+    from bot.bench import (  # noqa: PLC0415  (no import cycle)
+        SAVED_MARK,
+        bench_application,
+        on_start_up_sweep,
+    )
 
     ignore_stop_signals()
 
@@ -96,7 +100,9 @@ def worker_main(argv: Sequence[str]) -> int:
             )  # fmt: skip
 
     api.add_listener(on_call)
-    app = bench_application(db_url, api, primary=index == 0, polling=False)
+    app = bench_application(db_url, api, primary=index == 0, polling=False, freeze_heap=True)
+    if index == 0:
+        on_start_up_sweep(app, lambda: _emit({"e": "swept"}))
 
     async def main() -> int:
         await reports.open()
@@ -151,13 +157,18 @@ class ShardedDriver:
         self._cards: dict[int, asyncio.Future[JSONDict]] = {}
         self._saved: dict[int, asyncio.Future[None]] = {}
         self._deleted: dict[tuple[int, int], asyncio.Future[None]] = {}
+        self.swept = asyncio.Event()  # the primary worker's start-up reminder sweep is done
         self._readers = [asyncio.ensure_future(self._read(w)) for w in workers]
 
     async def _read(self, worker: asyncio.subprocess.Process) -> None:
         assert worker.stdout is not None
         while line := await worker.stdout.readline():
             event = json.loads(line)
-            kind, chat = event["e"], int(event["chat"])
+            kind = event["e"]
+            if kind == "swept":
+                self.swept.set()
+                continue
+            chat = int(event["chat"])
             future: asyncio.Future[Any] | None
             if kind == "card":
                 future = self._cards.pop(chat, None)

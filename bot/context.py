@@ -78,6 +78,8 @@ class BotData:
         self.reminders: ReminderEngine | None = None
         # CustomContext.run_quick: this process's quick writes, first come first served.
         self.quick_writes = asyncio.Lock()
+        # A long-running bot process freezes its start-up heap (bot.app.freeze_startup_heap).
+        self.freeze_heap = False
 
 
 class CustomContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotData]):
