@@ -189,4 +189,4 @@ async def _post_shutdown(app: BotApplication) -> None:
     """Close the database connections."""
     services = app.bot_data.services
     if services is not None:
-        services.uow.engine.dispose()
+        services.uow.close()

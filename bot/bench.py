@@ -686,7 +686,7 @@ async def _run_notes_async(
             gc.unfreeze()  # this process goes on to other runs: let this one's objects go
     services = app.bot_data.services
     if services is not None:
-        services.uow.engine.dispose()
+        services.uow.close()
     return _Measured(samples, elapsed, cpu, driver.confirmations, start_s)
 
 

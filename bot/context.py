@@ -175,7 +175,7 @@ class CustomContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotD
                     return await asyncio.to_thread(fn, factory(), *args, **kwargs)
                 await asyncio.sleep(QUICK_RETRY_S)
             with held:
-                return fn(factory(), *args, **kwargs)
+                return fn(factory.on_loop(), *args, **kwargs)
 
     async def read(
         self, fn: Callable[Concatenate[UnitOfWork, P], R], *args: P.args, **kwargs: P.kwargs
@@ -195,5 +195,5 @@ class CustomContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], BotD
         """
         factory = self.services.uow
         if factory.engine.dialect.name == "sqlite":
-            return fn(factory(read_only=True), *args, **kwargs)
+            return fn(factory.on_loop(read_only=True), *args, **kwargs)
         return await asyncio.to_thread(fn, factory(read_only=True), *args, **kwargs)

@@ -276,7 +276,7 @@ async def _child(paths: _Paths, ready_fd: int) -> None:
                 await app.stop()
     services = app.bot_data.services
     if services is not None:
-        services.uow.engine.dispose()
+        services.uow.close()
 
 
 def child_main(root: Path, ready_fd: int) -> int:

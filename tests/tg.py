@@ -37,7 +37,7 @@ class BotHarness:
             await self.app.shutdown()
             services = self.app.bot_data.services
             if services is not None:
-                services.uow.engine.dispose()
+                services.uow.close()
             self.app = None
 
     async def restart(self) -> None:

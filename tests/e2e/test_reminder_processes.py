@@ -82,7 +82,7 @@ async def _child(url: str, now: datetime) -> dict[str, Any]:
         await app.shutdown()
         services = app.bot_data.services
         if services is not None:
-            services.uow.engine.dispose()
+            services.uow.close()
     sent = [
         {"chat_id": int(call.params["chat_id"]), "text": str(call.params["text"])}
         for call in api.calls_to("sendMessage")

@@ -53,7 +53,7 @@ async def test_a_bot_process_freezes_what_start_up_built(
     finally:
         await app.shutdown()
         assert app.bot_data.services is not None
-        app.bot_data.services.uow.engine.dispose()
+        app.bot_data.services.uow.close()
 
 
 async def test_without_the_flag_nothing_is_frozen(harness: HarnessFactory) -> None:

@@ -75,9 +75,11 @@ def empty_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[En
 
 
 @pytest.fixture
-def make_uow(backend: Engine) -> UnitOfWorkFactory:
+def make_uow(backend: Engine) -> Iterator[UnitOfWorkFactory]:
     """Units of work on the test's backend, as the application hands them to use cases."""
-    return UnitOfWorkFactory(backend)
+    factory = UnitOfWorkFactory(backend)
+    yield factory
+    factory.close()  # the event loop's kept connections too, as the bot does at shutdown
 
 
 # High enough that 500 messages do not wait seconds for the overall limit; the limiter (and its
