@@ -2585,7 +2585,8 @@ def profile_run(args: argparse.Namespace, template: Path, workdir: Path) -> str:
         f"Profile of {config.name} ({result.notes} notes, {result.notes_per_s:.1f}/s under "
         f"cProfile; .prof files in {out_dir}):"
     )
-    return header + "\n" + profiler.report(out_dir, args.top, result.notes + config.warmup)
+    # Every note the profile saw: the warm-up lasts until the start-up sweep has run.
+    return header + "\n" + profiler.report(out_dir, args.top, result.confirmations)
 
 
 if __name__ == "__main__":
