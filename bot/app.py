@@ -130,14 +130,17 @@ async def _post_init(app: BotApplication) -> None:
     )
     await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS_EN], language_code="en")
     reminder_job.schedule(app)
-    schedule_checkpoints(app)
-    if app.bot_data.freeze_heap:
-        freeze_startup_heap()
+    _every_process_starts(app)
 
 
 async def _post_init_secondary(app: BotApplication) -> None:
     """A secondary bot process: the primary one sets the commands and sweeps reminders."""
     log.info("secondary bot process: no command list, no reminder sweep")
+    _every_process_starts(app)
+
+
+def _every_process_starts(app: BotApplication) -> None:
+    """The end of every bot process's start-up: WAL checkpoints, then the heap frozen."""
     schedule_checkpoints(app)
     if app.bot_data.freeze_heap:
         freeze_startup_heap()

@@ -182,9 +182,7 @@ class UnitOfWork:
             connection = self._kept.lend()
             self._borrowed = connection is not None
         if connection is None:
-            connection = self._engine.connect()
-            if self._read_only:
-                connection.execution_options(**{READ_ONLY: True})
+            connection = _connect(self._engine, read_only=self._read_only)
         self._connection = connection
         if not connection.in_transaction():
             connection.begin()
@@ -221,6 +219,14 @@ class UnitOfWork:
         self.session.flush()
 
 
+def _connect(engine: Engine, *, read_only: bool) -> sa.Connection:
+    """A new connection from the pool; a read-only one begins plain snapshots (db._on_begin)."""
+    connection = engine.connect()
+    if read_only:
+        connection.execution_options(**{READ_ONLY: True})
+    return connection
+
+
 class KeptConnection:
     """A connection kept open for the quick units of work of one thread: the event loop's.
 
@@ -248,9 +254,7 @@ class KeptConnection:
             return None
         connection = self._connection
         if connection is None or connection.closed or connection.invalidated:
-            connection = self._engine.connect()
-            if self._read_only:
-                connection.execution_options(**{READ_ONLY: True})
+            connection = _connect(self._engine, read_only=self._read_only)
             self._connection = connection
             self._thread = thread
         self._lent = True
