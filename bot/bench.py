@@ -341,6 +341,9 @@ class NotesResult:
     """Process CPU time (all threads) per saved note: steadier than wall time on a busy host."""
     load_avg: float
     """The host's 1-minute load average when the run ended (other processes skew wall times)."""
+    steal_pct: float | None = None
+    """CPU time the hypervisor gave to other machines during the measured seconds, in percent
+    of this machine's CPU time (steal_share); None where the kernel does not report it."""
 
 
 class _Budget:
@@ -646,6 +649,34 @@ async def _users_run(
     return samples
 
 
+def host_cpu_times() -> list[int] | None:
+    """The host's CPU time so far by kind (the `cpu` line of /proc/stat, in ticks)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    return [int(x) for x in fields[1:]] if fields and fields[0] == "cpu" else None
+
+
+STEAL_FIELD = 7
+"""Index of `steal` in /proc/stat's cpu line (user nice system idle iowait irq softirq steal)."""
+
+
+def steal_share(before: list[int] | None, after: list[int] | None) -> float | None:
+    """The share of this machine's CPU time the hypervisor gave to others between two readings.
+
+    A virtual machine's cores are time-shared with other machines on the same host: while a
+    core is stolen, every process on it waits, which shows in latency tails, not in CPU time.
+    None where /proc/stat has no steal figure or no time passed.
+    """
+    if before is None or after is None or min(len(before), len(after)) <= STEAL_FIELD:
+        return None
+    deltas = [b - a for a, b in zip(before, after, strict=False)]
+    total = sum(deltas[: STEAL_FIELD + 1])
+    return deltas[STEAL_FIELD] / total if total > 0 else None
+
+
 @dataclass
 class _Measured:
     samples: list[tuple[float, float, float]]
@@ -653,6 +684,7 @@ class _Measured:
     cpu: float
     confirmations: int
     start_s: float
+    steal: float | None
 
 
 async def _run_notes_async(
@@ -676,18 +708,20 @@ async def _run_notes_async(
         driver = NotesDriver(app, api, factory)
         try:
             await _users_run(driver, users, texts, cursor, config.warmup, config.rate, swept)
+            host_from = host_cpu_times()
             measured_from = time.perf_counter()
             cpu_from = time.process_time()
             samples = await _users_run(driver, users, texts, cursor, config.notes, config.rate)
             elapsed = time.perf_counter() - measured_from
             cpu = time.process_time() - cpu_from
+            steal = steal_share(host_from, host_cpu_times())
         finally:
             await app.stop()
             gc.unfreeze()  # this process goes on to other runs: let this one's objects go
     services = app.bot_data.services
     if services is not None:
         services.uow.close()
-    return _Measured(samples, elapsed, cpu, driver.confirmations, start_s)
+    return _Measured(samples, elapsed, cpu, driver.confirmations, start_s, steal)
 
 
 async def _run_sharded_async(
@@ -705,14 +739,17 @@ async def _run_sharded_async(
         # and the primary's start-up reminder sweep (on_start_up_sweep).
         await _users_run(driver, users, texts, cursor, config.warmup, config.rate, driver.swept)
         start_s = time.perf_counter() - started
+        host_from = host_cpu_times()
         measured_from = time.perf_counter()
         cpu_from = time.process_time() + driver.worker_cpu_seconds()
         samples = await _users_run(driver, users, texts, cursor, config.notes, config.rate)
         elapsed = time.perf_counter() - measured_from
         cpu = time.process_time() + driver.worker_cpu_seconds() - cpu_from
+        steal = steal_share(host_from, host_cpu_times())
     finally:
         peaks = await driver.close()
-    return _Measured(samples, elapsed, cpu, driver.confirmations, start_s), max(peaks)
+    measured = _Measured(samples, elapsed, cpu, driver.confirmations, start_s, steal)
+    return measured, max(peaks)
 
 
 def run_notes(
@@ -769,6 +806,7 @@ def run_notes(
         peak_rss_kib=max(peak_rss_kib(), worker_peak_kib),
         cpu_ms_per_note=measured.cpu * 1000 / len(samples) if samples else float("nan"),
         load_avg=os.getloadavg()[0],
+        steal_pct=measured.steal * 100 if measured.steal is not None else None,
     )
 
 
@@ -2190,6 +2228,10 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}%"
+
+
 def print_notes(results: Sequence[NotesResult]) -> None:
     """Print the end-to-end table."""
     print()
@@ -2197,7 +2239,7 @@ def print_notes(results: Sequence[NotesResult]) -> None:
     header = (
         f"{'scenario':26} {'users':>5} {'rtt':>5} {'offered':>8} {'notes':>6} {'notes/s':>8} "
         f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'card p50':>9} {'gem p50':>8} "
-        f"{'gem p99':>8} {'cpu/note':>8} {'load':>5} {'db ok':>6}"
+        f"{'gem p99':>8} {'cpu/note':>8} {'load':>5} {'steal':>6} {'db ok':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -2207,7 +2249,8 @@ def print_notes(results: Sequence[NotesResult]) -> None:
             f"{r.name:26} {r.users:5d} {r.api_rtt_ms:4.0f}ms {offered:>8} {r.notes:6d} "
             f"{r.notes_per_s:8.1f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.max_ms:8.1f} "
             f"{r.card_p50_ms:9.1f} {r.gem_p50_ms:8.1f} {r.gem_p99_ms:8.1f} "
-            f"{r.cpu_ms_per_note:6.1f}ms {r.load_avg:5.1f} {'yes' if r.db_ok else 'NO':>6}"
+            f"{r.cpu_ms_per_note:6.1f}ms {r.load_avg:5.1f} {_pct(r.steal_pct):>6} "
+            f"{'yes' if r.db_ok else 'NO':>6}"
         )
     print(
         "  latency = enqueue of the text update -> the 'Gemt' edit (both updates); "
@@ -2217,7 +2260,9 @@ def print_notes(results: Sequence[NotesResult]) -> None:
         "  'max' runs: every user sends the next note the moment the last one is confirmed "
         "(closed loop, saturation): latency ~ users / throughput by construction. "
         "'paced' runs offer a fixed total rate. cpu/note = process CPU (all threads) per "
-        "saved note; load = host 1-min load average at the end of the run."
+        "saved note; load = host 1-min load average at the end of the run; steal = share of "
+        "this virtual machine's CPU time the hypervisor gave to other machines meanwhile "
+        "(every process waits then: latency tails grow, CPU/note does not)."
     )
     if results:
         print(
