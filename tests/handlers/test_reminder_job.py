@@ -4,12 +4,16 @@ the SQLite checkpoint."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from telegram.ext import Application
 
+from bot import app as bot_app
 from bot.app import CHECKPOINT_JOB, schedule_checkpoints
 from bot.clock import FixedClock
 from bot.domain.access import Role
@@ -91,3 +95,31 @@ async def test_every_bot_process_checkpoints_its_sqlite_file(harness: HarnessFac
         before = path.stat().st_size
         await scheduled.run(bot.app)  # what the job queue runs every second
         assert before < rows * 4096 < path.stat().st_size  # the commit left it to the job
+
+
+async def test_a_failed_checkpoint_is_logged_and_the_next_run_tries_again(
+    harness: HarnessFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    outcomes: list[Exception | None] = [sqlite3.OperationalError("disk I/O error"), None]
+    calls: list[object] = []
+
+    def flaky_checkpoint(engine: object) -> tuple[int, int, int]:
+        calls.append(engine)
+        failure = outcomes.pop(0)
+        if failure is not None:
+            raise failure
+        return (0, 0, 0)
+
+    monkeypatch.setattr(bot_app, "checkpoint", flaky_checkpoint)
+    async with harness() as bot:
+        assert bot.app is not None
+        scheduled = schedule_checkpoints(bot.app)
+        assert scheduled is not None
+        with caplog.at_level(logging.WARNING, logger=bot_app.__name__):
+            await scheduled.run(bot.app)  # fails: logged, not raised
+            await scheduled.run(bot.app)  # the next second's run
+        assert calls == [bot.uow.engine, bot.uow.engine]
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert [r.getMessage() for r in warnings] == ["WAL checkpoint failed: disk I/O error"]
+        assert bot.app.job_queue is not None
+        assert CHECKPOINT_JOB in [j.name for j in bot.app.job_queue.jobs()]
